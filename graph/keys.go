@@ -1,0 +1,202 @@
+package graph
+
+// The key schema: the only code that builds or parses store keys.
+//
+// Every key starts with one prefix byte, never reused for another meaning.
+// Entity numbers (eN) are compact uint32s allocated by the store and written
+// big-endian, so keys sort numerically; the public UUID of an entity maps to
+// its number through pEntityID. A relation is identified on disk by its triple
+// (from eN, type byte, to eN): 9 bytes. Names and words are normalised
+// strings (letters and digits only, lower case), which never contain 0x00,
+// so 0x00 terminates them.
+//
+//	prefix layout                               value                  serves
+//	0x00   meta | name                          per name (below)       schema version, import journal
+//	0x01   entity | eN                          entity record          get by number; export; merge redirects
+//	0x02   entityID | uuid(16)                  eN                     get by id (merged ids point at the kept entity)
+//	0x03   name | norm | 0x00 | eN              origin byte            look-up by key, name or alias; prefix search
+//	0x04   word | word | 0x00 | eN              empty                  word search
+//	0x05   kind | kind | eN                     empty                  entities by kind; rebuilding the kind table on open
+//	0x06   relation | from | type | to          relation record        outgoing edges of an entity, in order; the record
+//	0x07   incoming | to | type | from          empty                  incoming edges of an entity
+//	0x08   relationID | uuid(16)                from | type | to       get relation by id
+//	0x09   byStatus | type | status | from | to empty                  relations by type and effective status, paged
+//	0x0A   statement | uuid(16)                 statement record       get or retract a statement by id
+//
+// Meta names: "schema" holds the layout version (schemaVersion); "journal"
+// holds a bulk write in progress (see journal.go), replayed on open.
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+const (
+	pMeta       byte = 0x00
+	pEntity     byte = 0x01
+	pEntityID   byte = 0x02
+	pName       byte = 0x03
+	pWord       byte = 0x04
+	pKind       byte = 0x05
+	pRelation   byte = 0x06
+	pIncoming   byte = 0x07
+	pRelationID byte = 0x08
+	pByStatus   byte = 0x09
+	pStatement  byte = 0x0A
+)
+
+// schemaVersion is written when a store is created and checked on open. Bump it
+// whenever the layout above changes.
+const schemaVersion = "whosedata-kv/1"
+
+// Origins of a name index entry.
+const (
+	originKey   byte = 1
+	originName  byte = 2
+	originAlias byte = 3
+)
+
+// triple identifies a relation on disk and in memory.
+type triple struct {
+	From uint32
+	Type RelationType
+	To   uint32
+}
+
+func (t triple) String() string { return fmt.Sprintf("%d-%s-%d", t.From, t.Type, t.To) }
+
+func metaKey(name string) []byte { return append([]byte{pMeta}, name...) }
+
+func entityKey(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pEntity}, n) }
+
+func entityIDKey(id uuid.UUID) []byte { return append([]byte{pEntityID}, id[:]...) }
+
+// nameKey is the name index entry for norm; nameKey(norm, 0)[:len-4] is the
+// prefix for an exact match, and namePrefix for a prefix match.
+func nameKey(norm string, n uint32) []byte {
+	k := make([]byte, 0, 2+len(norm)+4)
+	k = append(k, pName)
+	k = append(k, norm...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint32(k, n)
+}
+
+// nameExact is the prefix of every name entry for exactly norm.
+func nameExact(norm string) []byte {
+	k := append([]byte{pName}, norm...)
+	return append(k, 0)
+}
+
+// namePrefix is the prefix of every name entry whose name starts with norm.
+func namePrefix(norm string) []byte { return append([]byte{pName}, norm...) }
+
+// parseNameKey returns the norm and entity number of a name or word entry.
+func parseNameKey(k []byte) (norm string, n uint32, ok bool) {
+	if len(k) < 6 || (k[0] != pName && k[0] != pWord) || k[len(k)-5] != 0 {
+		return "", 0, false
+	}
+	return string(k[1 : len(k)-5]), binary.BigEndian.Uint32(k[len(k)-4:]), true
+}
+
+func wordKey(word string, n uint32) []byte {
+	k := make([]byte, 0, 2+len(word)+4)
+	k = append(k, pWord)
+	k = append(k, word...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint32(k, n)
+}
+
+func wordExact(word string) []byte {
+	k := append([]byte{pWord}, word...)
+	return append(k, 0)
+}
+
+func kindKey(kind EntityKind, n uint32) []byte {
+	return binary.BigEndian.AppendUint32([]byte{pKind, byte(kind)}, n)
+}
+
+func parseKindKey(k []byte) (EntityKind, uint32, bool) {
+	if len(k) != 6 || k[0] != pKind {
+		return 0, 0, false
+	}
+	return EntityKind(k[1]), binary.BigEndian.Uint32(k[2:]), true
+}
+
+func appendTriple(k []byte, a uint32, t RelationType, b uint32) []byte {
+	k = binary.BigEndian.AppendUint32(k, a)
+	k = append(k, byte(t))
+	return binary.BigEndian.AppendUint32(k, b)
+}
+
+func relationKey(t triple) []byte { return appendTriple([]byte{pRelation}, t.From, t.Type, t.To) }
+
+func incomingKey(t triple) []byte { return appendTriple([]byte{pIncoming}, t.To, t.Type, t.From) }
+
+// relationsFrom is the prefix of every relation record leaving n.
+func relationsFrom(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pRelation}, n) }
+
+// incomingTo is the prefix of every incoming entry of n.
+func incomingTo(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pIncoming}, n) }
+
+func parseRelationKey(k []byte) (triple, bool) {
+	if len(k) != 10 || k[0] != pRelation {
+		return triple{}, false
+	}
+	return decodeTriple(k[1:]), true
+}
+
+func parseIncomingKey(k []byte) (triple, bool) {
+	if len(k) != 10 || k[0] != pIncoming {
+		return triple{}, false
+	}
+	return triple{From: binary.BigEndian.Uint32(k[6:]), Type: RelationType(k[5]), To: binary.BigEndian.Uint32(k[1:])}, true
+}
+
+func encodeTriple(t triple) []byte { return appendTriple(make([]byte, 0, 9), t.From, t.Type, t.To) }
+
+func decodeTriple(b []byte) triple {
+	return triple{From: binary.BigEndian.Uint32(b), Type: RelationType(b[4]), To: binary.BigEndian.Uint32(b[5:])}
+}
+
+func relationIDKey(id uuid.UUID) []byte { return append([]byte{pRelationID}, id[:]...) }
+
+func byStatusKey(t triple, s ClaimStatus) []byte {
+	k := []byte{pByStatus, byte(t.Type), byte(s)}
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(k, t.From), t.To)
+}
+
+func parseByStatusKey(k []byte) (triple, ClaimStatus, bool) {
+	if len(k) != 11 || k[0] != pByStatus {
+		return triple{}, 0, false
+	}
+	return triple{From: binary.BigEndian.Uint32(k[3:]), Type: RelationType(k[1]), To: binary.BigEndian.Uint32(k[7:])}, ClaimStatus(k[2]), true
+}
+
+func statementKey(id uuid.UUID) []byte { return append([]byte{pStatement}, id[:]...) }
+
+func parseUUIDKey(k []byte, prefix byte) (uuid.UUID, bool) {
+	var id uuid.UUID
+	if len(k) != 17 || k[0] != prefix {
+		return id, false
+	}
+	copy(id[:], k[1:])
+	return id, true
+}
+
+func parseEntityKey(k []byte) (uint32, bool) {
+	if len(k) != 5 || k[0] != pEntity {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(k[1:]), true
+}
+
+func encodeU32(n uint32) []byte { return binary.BigEndian.AppendUint32(nil, n) }
+
+func decodeU32(b []byte) (uint32, bool) {
+	if len(b) != 4 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(b), true
+}

@@ -1,0 +1,323 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// kvOp is one write: a Set, or a Delete when Del is true.
+type kvOp struct {
+	Key, Value []byte
+	Del        bool
+}
+
+// kvReader reads one consistent snapshot.
+type kvReader interface {
+	// get returns the value of key; ok is false when the key is absent.
+	get(key []byte) (val []byte, ok bool, err error)
+	// scan calls fn for every key with prefix, starting at the first key >= from
+	// (from nil: the prefix itself), in key order, until fn returns false. The
+	// slices are only valid during the call.
+	scan(prefix, from []byte, keysOnly bool, fn func(k, v []byte) (bool, error)) error
+}
+
+// kvEngine is the narrow boundary between the store and the ordered key-value
+// engine underneath. Only this file and badger know each other; another
+// engine is a second implementation of these four methods.
+type kvEngine interface {
+	view(fn func(kvReader) error) error
+	// apply commits ops atomically: all or none are visible after a crash.
+	apply(ops []kvOp) error
+	sync() error
+	close() error
+}
+
+// badgerEngine is kvEngine on Badger.
+type badgerEngine struct {
+	db      *badger.DB
+	durable bool
+}
+
+// badgerOptions chooses Badger's settings for modest memory: small memtables
+// and caches (a claims graph is read mostly through the in-memory adjacency,
+// not Badger's block cache), values inline up to 1 KiB so that most records
+// are read in one step, and logging routed to slog at warning level.
+func badgerOptions(dir string, inMemory, durable bool, log *slog.Logger) badger.Options {
+	o := badger.DefaultOptions(dir).
+		WithInMemory(inMemory).
+		WithSyncWrites(durable).
+		WithLogger(slogAdapter{log}).
+		WithLoggingLevel(badger.WARNING).
+		WithMemTableSize(16 << 20).
+		WithNumMemtables(3).
+		WithNumLevelZeroTables(3).
+		WithNumLevelZeroTablesStall(8).
+		WithBlockCacheSize(32 << 20).
+		WithIndexCacheSize(16 << 20).
+		WithValueThreshold(1 << 10).
+		WithValueLogFileSize(64 << 20).
+		WithNumCompactors(2).
+		WithDetectConflicts(false) // the store serialises writers itself
+	if inMemory {
+		o.Dir, o.ValueDir = "", ""
+	}
+	return o
+}
+
+func openBadger(dir string, inMemory, durable bool, log *slog.Logger) (*badgerEngine, error) {
+	db, err := badger.Open(badgerOptions(dir, inMemory, durable, log))
+	if err != nil {
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") || strings.Contains(err.Error(), "resource temporarily unavailable") {
+			return nil, fmt.Errorf("%w: %s is open in another whosedata process; stop it or use another --data directory", ErrLocked, dir)
+		}
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	return &badgerEngine{db: db, durable: durable}, nil
+}
+
+type badgerReader struct{ txn *badger.Txn }
+
+func (r badgerReader) get(key []byte) ([]byte, bool, error) {
+	it, err := r.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	v, err := it.ValueCopy(nil)
+	return v, err == nil, err
+}
+
+func (r badgerReader) scan(prefix, from []byte, keysOnly bool, fn func(k, v []byte) (bool, error)) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	opts.PrefetchValues = !keysOnly
+	if !keysOnly {
+		opts.PrefetchSize = 64
+	}
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	if from == nil {
+		from = prefix
+	}
+	for it.Seek(from); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		var v []byte
+		if !keysOnly {
+			var err error
+			if v, err = item.ValueCopy(nil); err != nil {
+				return err
+			}
+		}
+		more, err := fn(item.Key(), v)
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *badgerEngine) view(fn func(kvReader) error) error {
+	return e.db.View(func(txn *badger.Txn) error { return fn(badgerReader{txn}) })
+}
+
+// apply writes ops in one transaction. When they do not fit in one (Badger
+// bounds a transaction by its memtable size), it writes them through the
+// journal: the whole op list is first stored under one meta key, then written
+// with a WriteBatch, then the journal is deleted. replayJournal, run on open,
+// finishes a write that a crash interrupted, so the outcome is all or none.
+func (e *badgerEngine) apply(ops []kvOp) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	txn := e.db.NewTransaction(true)
+	defer txn.Discard()
+	for _, op := range ops {
+		var err error
+		if op.Del {
+			err = txn.Delete(op.Key)
+		} else {
+			err = txn.Set(op.Key, op.Value)
+		}
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			txn.Discard()
+			return e.applyJournaled(ops)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return txn.Commit()
+}
+
+func (e *badgerEngine) applyJournaled(ops []kvOp) error {
+	journal := encodeOps(ops)
+	// The journal may exceed one transaction too; it is split into parts
+	// written one transaction each, and only the final count key makes the
+	// journal valid.
+	const part = 4 << 20
+	n := 0
+	for off := 0; off < len(journal); off += part {
+		end := min(off+part, len(journal))
+		if err := e.setOne(journalPartKey(n), journal[off:end]); err != nil {
+			return err
+		}
+		n++
+	}
+	if err := e.setOne(metaKey("journal"), binary.BigEndian.AppendUint32(nil, uint32(n))); err != nil {
+		return err
+	}
+	if err := e.writeBatch(ops); err != nil {
+		return err
+	}
+	return e.clearJournal(n)
+}
+
+func journalPartKey(i int) []byte {
+	return binary.BigEndian.AppendUint32(metaKey("journal/"), uint32(i))
+}
+
+func (e *badgerEngine) setOne(k, v []byte) error {
+	return e.db.Update(func(txn *badger.Txn) error { return txn.Set(k, v) })
+}
+
+func (e *badgerEngine) writeBatch(ops []kvOp) error {
+	wb := e.db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, op := range ops {
+		var err error
+		if op.Del {
+			err = wb.Delete(op.Key)
+		} else {
+			err = wb.Set(op.Key, op.Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return err
+	}
+	if e.durable {
+		return e.db.Sync()
+	}
+	return nil
+}
+
+func (e *badgerEngine) clearJournal(n int) error {
+	return e.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Delete(metaKey("journal")); err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			if err := txn.Delete(journalPartKey(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// replayJournal completes a journaled write left by a crash. It reports
+// whether there was one.
+func (e *badgerEngine) replayJournal() (bool, error) {
+	var parts [][]byte
+	var n uint32
+	err := e.db.View(func(txn *badger.Txn) error {
+		r := badgerReader{txn}
+		v, ok, err := r.get(metaKey("journal"))
+		if err != nil || !ok {
+			return err
+		}
+		if len(v) != 4 {
+			return fmt.Errorf("journal header is %d bytes, want 4", len(v))
+		}
+		n = binary.BigEndian.Uint32(v)
+		for i := 0; i < int(n); i++ {
+			p, ok, err := r.get(journalPartKey(i))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("journal part %d of %d is missing", i, n)
+			}
+			parts = append(parts, p)
+		}
+		return nil
+	})
+	if err != nil || n == 0 {
+		return false, err
+	}
+	ops, err := decodeOps(bytes.Join(parts, nil))
+	if err != nil {
+		return false, fmt.Errorf("journal: %w", err)
+	}
+	if err := e.writeBatch(ops); err != nil {
+		return false, err
+	}
+	return true, e.clearJournal(int(n))
+}
+
+func (e *badgerEngine) sync() error { return e.db.Sync() }
+
+func (e *badgerEngine) close() error { return e.db.Close() }
+
+func encodeOps(ops []kvOp) []byte {
+	var b []byte
+	for _, op := range ops {
+		if op.Del {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+		b = binary.AppendUvarint(b, uint64(len(op.Key)))
+		b = append(b, op.Key...)
+		b = binary.AppendUvarint(b, uint64(len(op.Value)))
+		b = append(b, op.Value...)
+	}
+	return b
+}
+
+func decodeOps(b []byte) ([]kvOp, error) {
+	var ops []kvOp
+	for len(b) > 0 {
+		del := b[0] == 1
+		b = b[1:]
+		k, rest, ok := cutUvarintBytes(b)
+		if !ok {
+			return nil, errors.New("truncated key")
+		}
+		v, rest, ok := cutUvarintBytes(rest)
+		if !ok {
+			return nil, errors.New("truncated value")
+		}
+		b = rest
+		ops = append(ops, kvOp{Key: k, Value: v, Del: del})
+	}
+	return ops, nil
+}
+
+func cutUvarintBytes(b []byte) (field, rest []byte, ok bool) {
+	n, w := binary.Uvarint(b)
+	if w <= 0 || uint64(len(b)-w) < n {
+		return nil, nil, false
+	}
+	return b[w : w+int(n)], b[w+int(n):], true
+}
+
+// slogAdapter routes Badger's logger to slog.
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) Errorf(f string, v ...any) { a.l.Error(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger") }
+func (a slogAdapter) Warningf(f string, v ...any) {
+	a.l.Warn(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger")
+}
+func (a slogAdapter) Infof(f string, v ...any)  { a.l.Debug(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger") }
+func (a slogAdapter) Debugf(f string, v ...any) { a.l.Debug(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger") }

@@ -1,0 +1,323 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// LineageDirection says which way a lineage query walks.
+type LineageDirection uint8
+
+// Lineage directions, SPEC §2.
+const (
+	// Downstream of X: who used the data X holds.
+	Downstream LineageDirection = iota + 1
+	// Upstream of X: whose data is in X.
+	Upstream
+)
+
+func (d LineageDirection) String() string {
+	switch d {
+	case Downstream:
+		return "DOWNSTREAM"
+	case Upstream:
+		return "UPSTREAM"
+	}
+	return fmt.Sprintf("LineageDirection(%d)", d)
+}
+
+// LineageOptions shape a lineage query. The zero value of each field is its
+// default.
+type LineageOptions struct {
+	Direction LineageDirection
+	// MaxDepth bounds the depth of hits; 0 means no bound.
+	MaxDepth int
+	// MinStatus is the weakest effective status a relation may have to be
+	// walked; 0 means DISPUTED (everything but denied and retracted).
+	MinStatus ClaimStatus
+	// AsOf, when set, counts only statements dated on or before it and walks
+	// only relations valid on it.
+	AsOf Date
+	// Kinds filters which hits are reported, not what is walked.
+	Kinds []EntityKind
+	// Limit caps the number of hits returned (0: all), after ordering.
+	Limit int
+	// Paths loads each hit's path with its relations and statements.
+	Paths bool
+}
+
+// LineageHit is one entity found by a lineage query: its shortest path from
+// the queried entity (ties go to the stronger path), the number of relations
+// on it, and the weakest effective status along it.
+type LineageHit struct {
+	Entity *Entity
+	Depth  int
+	Status ClaimStatus
+	// Path lists the relations from the queried entity outwards to the hit,
+	// when LineageOptions.Paths is set.
+	Path []*Relation
+}
+
+// scratch holds per-walk arrays indexed by entity number, reused across
+// walks; a generation stamp marks which entries belong to the current walk,
+// so nothing is cleared between walks.
+type scratch struct {
+	gen    uint32
+	stamp  []uint32
+	dist   []int32
+	best   []ClaimStatus
+	parent []int32 // slot of the relation that reached the entity; -1 for the start
+	seed   []bool
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+func getScratch(n int) *scratch {
+	sc := scratchPool.Get().(*scratch)
+	if len(sc.stamp) < n {
+		sc.stamp = make([]uint32, n+n/4)
+		sc.dist = make([]int32, len(sc.stamp))
+		sc.best = make([]ClaimStatus, len(sc.stamp))
+		sc.parent = make([]int32, len(sc.stamp))
+		sc.seed = make([]bool, len(sc.stamp))
+		sc.gen = 0
+	}
+	sc.gen++
+	if sc.gen == 0 { // wrapped: clear once
+		clear(sc.stamp)
+		sc.gen = 1
+	}
+	return sc
+}
+
+func (sc *scratch) seen(n uint32) bool { return sc.stamp[n] == sc.gen }
+
+func (sc *scratch) visit(n uint32, d int32, st ClaimStatus, parent int32) {
+	sc.stamp[n], sc.dist[n], sc.best[n], sc.parent[n], sc.seed[n] = sc.gen, d, st, parent, false
+}
+
+// hitRef is a hit before its entity and path are loaded.
+type hitRef struct {
+	n      uint32
+	depth  int32
+	status ClaimStatus
+	via    uint32 // for a holder: the entity it holds (its path is via's path plus slot); else 0
+	slot   int32  // for a holder: the holding relation
+}
+
+// Lineage answers "whose data is in X" (Upstream) and "who used X's data"
+// (Downstream) for the entity ref names, by SPEC §2: data-flow relations are
+// walked breadth first from X (for Downstream, from X and every asset X
+// holds); every entity reached is a hit, and so are its holders one step
+// further. Hits are ordered by depth, then stronger status first. Errors wrap
+// ErrNotFound or ErrAmbiguous for ref, ErrInvalid for options.
+func (s *Store) Lineage(ctx context.Context, ref string, opts LineageOptions) ([]LineageHit, error) {
+	if opts.Direction != Downstream && opts.Direction != Upstream {
+		return nil, fmt.Errorf("%w: direction must be UPSTREAM or DOWNSTREAM", ErrInvalid)
+	}
+	if opts.MaxDepth < 0 || opts.Limit < 0 {
+		return nil, fmt.Errorf("%w: maxDepth and limit must not be negative", ErrInvalid)
+	}
+	if opts.MinStatus == 0 {
+		opts.MinStatus = Disputed
+	}
+	if !opts.MinStatus.Valid() {
+		return nil, fmt.Errorf("%w: minStatus %d", ErrInvalid, opts.MinStatus)
+	}
+	start, err := s.resolveNumber(ctx, "entity", ref)
+	if err != nil {
+		return nil, err
+	}
+	g := s.mem
+	g.mu.RLock()
+	refs, sc := g.lineage(start, opts)
+	// Paths are read from the cache before the lock is released.
+	paths := make([][]triple, len(refs))
+	if opts.Paths {
+		for i, h := range refs {
+			paths[i] = g.pathTo(sc, h)
+		}
+	}
+	g.mu.RUnlock()
+	scratchPool.Put(sc)
+	out := make([]LineageHit, 0, len(refs))
+	err = s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		for i, h := range refs {
+			e, err := x.entity(h.n)
+			if err != nil {
+				return err
+			}
+			if e == nil {
+				return fmt.Errorf("lineage reached entity %d, which does not exist", h.n)
+			}
+			hit := LineageHit{Entity: e, Depth: int(h.depth), Status: h.status}
+			for _, tr := range paths[i] {
+				rel, err := x.relation(tr, true)
+				if err != nil {
+					return err
+				}
+				if rel == nil {
+					return fmt.Errorf("lineage path names relation %s, which does not exist", tr)
+				}
+				hit.Path = append(hit.Path, rel)
+			}
+			out = append(out, hit)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// lineage walks the cache; the caller holds g.mu for reading and must return
+// the scratch to the pool after reading paths from it.
+func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratch) {
+	f := newEdgeFilter(opts.MinStatus, opts.AsOf, nil)
+	maxDepth := int32(opts.MaxDepth)
+	if maxDepth == 0 {
+		maxDepth = 1 << 30
+	}
+	sc := getScratch(len(g.kinds))
+	sc.visit(start, 0, Ruled, -1)
+	frontier := []uint32{start}
+	var flow []uint32 // every entity reached by data flow, in BFS order
+	down := opts.Direction == Downstream
+	for depth := int32(0); len(frontier) > 0 && depth < maxDepth; depth++ {
+		var next []uint32
+		reach := func(slot int32, v uint32, from uint32, seed bool) {
+			st, ok := f.status(&g.rels[slot])
+			if !ok {
+				return
+			}
+			st = min(st, sc.best[from])
+			if !sc.seen(v) {
+				sc.visit(v, depth+1, st, slot)
+				sc.seed[v] = seed
+				next = append(next, v)
+			} else if sc.dist[v] == depth+1 && st > sc.best[v] {
+				sc.best[v], sc.parent[v] = st, slot
+				sc.seed[v] = sc.seed[v] || seed
+			} else if sc.dist[v] == depth+1 && seed {
+				sc.seed[v] = true
+			}
+		}
+		for _, u := range frontier {
+			if down {
+				if depth == 0 {
+					for _, slot := range g.out[u] {
+						if m := &g.rels[slot]; m.t.Type.IsHolding() {
+							reach(slot, m.t.To, u, true)
+						}
+					}
+				}
+				for _, slot := range g.in[u] {
+					if m := &g.rels[slot]; m.t.Type.IsDataFlow() {
+						reach(slot, m.t.From, u, false)
+					}
+				}
+			} else {
+				for _, slot := range g.out[u] {
+					if m := &g.rels[slot]; m.t.Type.IsDataFlow() {
+						reach(slot, m.t.To, u, false)
+					}
+				}
+			}
+		}
+		flow = append(flow, next...)
+		frontier = next
+	}
+	isHit := func(n uint32) bool { return n != start && !(sc.seen(n) && sc.seed[n]) }
+	kindOK := func(n uint32) bool {
+		return len(opts.Kinds) == 0 || slices.Contains(opts.Kinds, g.kinds[n])
+	}
+	var refs []hitRef
+	holders := map[uint32]int{} // holder entity -> index in refs
+	for _, h := range flow {
+		if !isHit(h) {
+			continue
+		}
+		refs = append(refs, hitRef{n: h, depth: sc.dist[h], status: sc.best[h]})
+	}
+	for _, h := range flow {
+		if !isHit(h) || sc.dist[h]+1 > maxDepth {
+			continue
+		}
+		for _, slot := range g.in[h] {
+			m := &g.rels[slot]
+			if !m.t.Type.IsHolding() {
+				continue
+			}
+			st, ok := f.status(m)
+			if !ok {
+				continue
+			}
+			y := m.t.From
+			if !isHit(y) {
+				continue
+			}
+			cand := hitRef{n: y, depth: sc.dist[h] + 1, status: min(st, sc.best[h]), via: h, slot: slot}
+			if sc.seen(y) && (sc.dist[y] < cand.depth || (sc.dist[y] == cand.depth && sc.best[y] >= cand.status)) {
+				continue // reached at least as well by data flow
+			}
+			if i, ok := holders[y]; ok {
+				old := refs[i]
+				if old.depth < cand.depth || (old.depth == cand.depth && old.status >= cand.status) {
+					continue
+				}
+				refs[i] = cand
+				continue
+			}
+			if sc.seen(y) {
+				// Replace the data-flow hit with the shorter or stronger holder path.
+				i := slices.IndexFunc(refs, func(r hitRef) bool { return r.n == y })
+				refs[i] = cand
+				holders[y] = i
+				continue
+			}
+			holders[y] = len(refs)
+			refs = append(refs, cand)
+		}
+	}
+	refs = slices.DeleteFunc(refs, func(r hitRef) bool { return !kindOK(r.n) })
+	slices.SortFunc(refs, func(a, b hitRef) int {
+		switch {
+		case a.depth != b.depth:
+			return int(a.depth - b.depth)
+		case a.status != b.status:
+			return int(b.status) - int(a.status)
+		}
+		return int(int64(a.n) - int64(b.n))
+	})
+	if opts.Limit > 0 && len(refs) > opts.Limit {
+		refs = refs[:opts.Limit]
+	}
+	return refs, sc
+}
+
+// pathTo reconstructs a hit's path from the walk's parent pointers, start
+// first.
+func (g *memGraph) pathTo(sc *scratch, h hitRef) []triple {
+	n := h.n
+	var tail []triple
+	if h.via != 0 {
+		n = h.via
+		tail = []triple{g.rels[h.slot].t}
+	}
+	var rev []triple
+	for sc.parent[n] >= 0 {
+		m := &g.rels[sc.parent[n]]
+		rev = append(rev, m.t)
+		if m.t.From == n {
+			n = m.t.To
+		} else {
+			n = m.t.From
+		}
+	}
+	slices.Reverse(rev)
+	return append(rev, tail...)
+}

@@ -1,0 +1,197 @@
+package graph
+
+import (
+	"slices"
+	"sync"
+)
+
+// memGraph is the in-memory adjacency cache: every live entity's kind and
+// every relation's endpoints, type, effective status, validity and statement
+// statuses, so that lineage, paths and neighbourhood walk memory instead of
+// reading relation records hop by hop. It is rebuilt from the store on open
+// and updated under the writer lock after every commit, so it always equals
+// what is committed; Verify checks that it does.
+type memGraph struct {
+	mu    sync.RWMutex
+	kinds []EntityKind // by entity number; 0 = no live entity
+	out   [][]int32    // by entity number: relation slots leaving it, sorted by (type, to)
+	in    [][]int32    // by entity number: relation slots entering it, sorted by (type, from)
+	rels  []memRel     // by slot
+	free  []int32      // slots of deleted relations, for reuse
+	live  int          // number of live entities
+	nrel  int          // number of live relations
+}
+
+type memStmt struct {
+	status ClaimStatus
+	day    int32
+}
+
+type memRel struct {
+	t      triple
+	status ClaimStatus // 0 marks a free slot
+	vFrom  int32       // start of validFrom, minDay when open
+	vTo    int32       // end of validTo, maxDay when open
+	st     []memStmt
+}
+
+func newMemGraph() *memGraph {
+	return &memGraph{kinds: make([]EntityKind, 1), out: make([][]int32, 1), in: make([][]int32, 1)}
+}
+
+func (g *memGraph) grow(n uint32) {
+	for uint32(len(g.kinds)) <= n {
+		g.kinds = append(g.kinds, 0)
+		g.out = append(g.out, nil)
+		g.in = append(g.in, nil)
+	}
+}
+
+// setKind records entity n as live with kind k, or removed when k is 0.
+func (g *memGraph) setKind(n uint32, k EntityKind) {
+	g.grow(n)
+	if g.kinds[n] == 0 && k != 0 {
+		g.live++
+	} else if g.kinds[n] != 0 && k == 0 {
+		g.live--
+	}
+	g.kinds[n] = k
+}
+
+func (g *memGraph) kindOf(n uint32) EntityKind {
+	if int(n) < len(g.kinds) {
+		return g.kinds[n]
+	}
+	return 0
+}
+
+// find returns the slot of relation t, or -1.
+func (g *memGraph) find(t triple) int32 {
+	if int(t.From) >= len(g.out) {
+		return -1
+	}
+	list := g.out[t.From]
+	i, ok := slices.BinarySearchFunc(list, t, func(slot int32, t triple) int {
+		return cmpTypeEnd(g.rels[slot].t.Type, g.rels[slot].t.To, t.Type, t.To)
+	})
+	if !ok {
+		return -1
+	}
+	return list[i]
+}
+
+func cmpTypeEnd(at RelationType, an uint32, bt RelationType, bn uint32) int {
+	switch {
+	case at < bt:
+		return -1
+	case at > bt:
+		return 1
+	case an < bn:
+		return -1
+	case an > bn:
+		return 1
+	}
+	return 0
+}
+
+func memRelOf(t triple, r *relRec) memRel {
+	m := memRel{t: t, status: r.Status, vFrom: r.ValidFrom.Start(), vTo: r.ValidTo.End(), st: make([]memStmt, len(r.Statements))}
+	for i, s := range r.Statements {
+		m.st[i] = memStmt{status: s.Status, day: s.Day}
+	}
+	return m
+}
+
+// putRel inserts or replaces relation t.
+func (g *memGraph) putRel(t triple, r *relRec) {
+	if slot := g.find(t); slot >= 0 {
+		g.rels[slot] = memRelOf(t, r)
+		return
+	}
+	var slot int32
+	if n := len(g.free); n > 0 {
+		slot = g.free[n-1]
+		g.free = g.free[:n-1]
+		g.rels[slot] = memRelOf(t, r)
+	} else {
+		slot = int32(len(g.rels))
+		g.rels = append(g.rels, memRelOf(t, r))
+	}
+	g.grow(max(t.From, t.To))
+	g.out[t.From] = g.insertSorted(g.out[t.From], slot, func(m *memRel) (RelationType, uint32) { return m.t.Type, m.t.To })
+	g.in[t.To] = g.insertSorted(g.in[t.To], slot, func(m *memRel) (RelationType, uint32) { return m.t.Type, m.t.From })
+	g.nrel++
+}
+
+func (g *memGraph) insertSorted(list []int32, slot int32, key func(*memRel) (RelationType, uint32)) []int32 {
+	kt, kn := key(&g.rels[slot])
+	i, _ := slices.BinarySearchFunc(list, slot, func(s int32, _ int32) int {
+		t, n := key(&g.rels[s])
+		return cmpTypeEnd(t, n, kt, kn)
+	})
+	return slices.Insert(list, i, slot)
+}
+
+// delRel removes relation t if present.
+func (g *memGraph) delRel(t triple) {
+	slot := g.find(t)
+	if slot < 0 {
+		return
+	}
+	g.out[t.From] = slices.DeleteFunc(g.out[t.From], func(s int32) bool { return s == slot })
+	g.in[t.To] = slices.DeleteFunc(g.in[t.To], func(s int32) bool { return s == slot })
+	g.rels[slot] = memRel{}
+	g.free = append(g.free, slot)
+	g.nrel--
+}
+
+// statusAsOf is the effective status of a relation counting only statements
+// dated on or before asOfEnd; with asOfEnd == maxDay it is the stored status.
+func (m *memRel) statusAsOf(asOfEnd int32) ClaimStatus {
+	if asOfEnd == maxDay {
+		return m.status
+	}
+	var seen [Ruled + 1]bool
+	for _, s := range m.st {
+		if s.status != Retracted && s.day <= asOfEnd {
+			seen[s.status] = true
+		}
+	}
+	return effectiveFromSeen(seen)
+}
+
+// edgeFilter decides which relations a walk may use.
+type edgeFilter struct {
+	minStatus ClaimStatus
+	asOf      bool
+	asOfStart int32
+	asOfEnd   int32
+	types     [numRelationTypes]bool // all false: any type
+	anyType   bool
+}
+
+func newEdgeFilter(minStatus ClaimStatus, asOf Date, types []RelationType) edgeFilter {
+	f := edgeFilter{minStatus: minStatus, asOfEnd: maxDay, anyType: len(types) == 0}
+	if !asOf.IsZero() {
+		f.asOf, f.asOfStart, f.asOfEnd = true, asOf.Start(), asOf.End()
+	}
+	for _, t := range types {
+		if t.Valid() {
+			f.types[t] = true
+		}
+	}
+	return f
+}
+
+// status returns the relation's status under the filter and whether it may be
+// walked.
+func (f *edgeFilter) status(m *memRel) (ClaimStatus, bool) {
+	if !f.anyType && !f.types[m.t.Type] {
+		return 0, false
+	}
+	if f.asOf && (m.vFrom > f.asOfEnd || m.vTo < f.asOfStart) {
+		return 0, false
+	}
+	s := m.statusAsOf(f.asOfEnd)
+	return s, s >= f.minStatus
+}

@@ -1,0 +1,293 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+)
+
+// Path limits.
+const (
+	DefaultPathDepth = 4
+	MaxPathDepth     = 8
+	DefaultPaths     = 5
+	MaxPaths         = 100
+	// maxPathSteps bounds the enumeration of one Paths call, so a query
+	// between two hubs cannot run away; the paths found by then are returned.
+	maxPathSteps = 2_000_000
+)
+
+// PathOptions shape a Paths query; zero values are the defaults.
+type PathOptions struct {
+	MaxDepth int            // relations per path; 0 means DefaultPathDepth
+	Types    []RelationType // relation types that may be used; empty: all
+	First    int            // number of paths; 0 means DefaultPaths
+	// MinStatus is the weakest effective status a relation may have; 0 means
+	// DENIED (everything but retracted relations).
+	MinStatus ClaimStatus
+}
+
+// Path is a sequence of relations joining two entities, treated as
+// undirected, with the weakest effective status along it.
+type Path struct {
+	Relations []*Relation
+	Status    ClaimStatus
+}
+
+// Paths returns up to opts.First shortest simple paths between the entities
+// from and to name, shortest first, treating relations as undirected. Errors
+// wrap ErrNotFound or ErrAmbiguous for a reference, ErrInvalid or ErrLimit for
+// options.
+func (s *Store) Paths(ctx context.Context, from, to string, opts PathOptions) ([]Path, error) {
+	if opts.MaxDepth == 0 {
+		opts.MaxDepth = DefaultPathDepth
+	}
+	if opts.First == 0 {
+		opts.First = DefaultPaths
+	}
+	if opts.MinStatus == 0 {
+		opts.MinStatus = Denied
+	}
+	switch {
+	case opts.MaxDepth < 0 || opts.First < 0:
+		return nil, fmt.Errorf("%w: maxDepth and first must not be negative", ErrInvalid)
+	case opts.MaxDepth > MaxPathDepth:
+		return nil, fmt.Errorf("%w: maxDepth is %d; paths are at most %d relations long", ErrLimit, opts.MaxDepth, MaxPathDepth)
+	case opts.First > MaxPaths:
+		return nil, fmt.Errorf("%w: first is %d; at most %d paths are returned", ErrLimit, opts.First, MaxPaths)
+	case !opts.MinStatus.Valid():
+		return nil, fmt.Errorf("%w: minStatus %d", ErrInvalid, opts.MinStatus)
+	}
+	a, err := s.resolveNumber(ctx, "from", from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.resolveNumber(ctx, "to", to)
+	if err != nil {
+		return nil, err
+	}
+	if a == b {
+		return nil, fmt.Errorf("%w: from and to are the same entity", ErrInvalid)
+	}
+	g := s.mem
+	g.mu.RLock()
+	found := g.paths(a, b, opts)
+	g.mu.RUnlock()
+	var out []Path
+	err = s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		for _, p := range found {
+			path := Path{Status: p.status}
+			for _, tr := range p.rels {
+				rel, err := x.relation(tr, true)
+				if err != nil {
+					return err
+				}
+				if rel == nil {
+					return fmt.Errorf("path names relation %s, which does not exist", tr)
+				}
+				path.Relations = append(path.Relations, rel)
+			}
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out, err
+}
+
+type foundPath struct {
+	rels   []triple
+	status ClaimStatus
+}
+
+// paths finds up to opts.First shortest simple paths from a to b: a breadth
+// first search from b gives every entity's distance to b, then a depth-first
+// enumeration from a for each length L in turn only steps where b stays
+// reachable in the steps left, so it never explores a dead branch.
+func (g *memGraph) paths(a, b uint32, opts PathOptions) []foundPath {
+	f := newEdgeFilter(opts.MinStatus, Date{}, opts.Types)
+	limit := int32(opts.MaxDepth)
+	sc := getScratch(len(g.kinds))
+	defer scratchPool.Put(sc)
+	neighbours := func(u uint32, fn func(slot int32, v uint32) bool) {
+		for _, slot := range g.out[u] {
+			if _, ok := f.status(&g.rels[slot]); ok && !fn(slot, g.rels[slot].t.To) {
+				return
+			}
+		}
+		for _, slot := range g.in[u] {
+			if _, ok := f.status(&g.rels[slot]); ok && !fn(slot, g.rels[slot].t.From) {
+				return
+			}
+		}
+	}
+	sc.visit(b, 0, 0, -1)
+	frontier := []uint32{b}
+	for d := int32(0); d < limit && len(frontier) > 0; d++ {
+		var next []uint32
+		for _, u := range frontier {
+			neighbours(u, func(_ int32, v uint32) bool {
+				if !sc.seen(v) {
+					sc.visit(v, d+1, 0, -1)
+					next = append(next, v)
+				}
+				return true
+			})
+		}
+		frontier = next
+	}
+	if !sc.seen(a) {
+		return nil
+	}
+	dist := func(n uint32) int32 {
+		if sc.seen(n) {
+			return sc.dist[n]
+		}
+		return 1 << 30
+	}
+	var out []foundPath
+	onPath := map[uint32]bool{a: true}
+	var stack []int32
+	steps := 0
+	var walk func(u uint32, left int32) bool
+	walk = func(u uint32, left int32) bool {
+		if left == 0 {
+			if u == b {
+				p := foundPath{status: Ruled}
+				for _, slot := range stack {
+					p.rels = append(p.rels, g.rels[slot].t)
+					st, _ := f.status(&g.rels[slot])
+					p.status = min(p.status, st)
+				}
+				out = append(out, p)
+			}
+			return len(out) < opts.First
+		}
+		more := true
+		neighbours(u, func(slot int32, v uint32) bool {
+			steps++
+			if steps > maxPathSteps {
+				more = false
+				return false
+			}
+			if onPath[v] || dist(v) > left-1 || (v == b && left-1 > 0) {
+				return true
+			}
+			onPath[v] = true
+			stack = append(stack, slot)
+			more = walk(v, left-1)
+			stack = stack[:len(stack)-1]
+			delete(onPath, v)
+			return more
+		})
+		return more
+	}
+	for l := dist(a); l <= limit && len(out) < opts.First; l++ {
+		if !walk(a, l) && len(out) < opts.First {
+			break // step budget spent
+		}
+	}
+	return out
+}
+
+// Subgraph is a set of entities and the relations among them, ready to draw.
+type Subgraph struct {
+	Nodes     []*Entity
+	Relations []*Relation
+}
+
+// Neighborhood limits.
+const (
+	DefaultNeighborhoodDepth = 1
+	MaxNeighborhoodDepth     = 4
+	DefaultNeighborhoodLimit = 50
+	MaxNeighborhoodLimit     = 500
+)
+
+// Neighborhood returns the entities within depth relations of the entity ref
+// names (relations undirected, retracted ones left out), nearest first, at
+// most limit of them, and every relation among them. depth and limit of 0
+// take the defaults. Errors wrap ErrNotFound, ErrAmbiguous, ErrInvalid or
+// ErrLimit.
+func (s *Store) Neighborhood(ctx context.Context, ref string, depth, limit int) (*Subgraph, error) {
+	if depth == 0 {
+		depth = DefaultNeighborhoodDepth
+	}
+	if limit == 0 {
+		limit = DefaultNeighborhoodLimit
+	}
+	switch {
+	case depth < 0 || limit < 0:
+		return nil, fmt.Errorf("%w: depth and limit must not be negative", ErrInvalid)
+	case depth > MaxNeighborhoodDepth:
+		return nil, fmt.Errorf("%w: depth is %d; the maximum is %d", ErrLimit, depth, MaxNeighborhoodDepth)
+	case limit > MaxNeighborhoodLimit:
+		return nil, fmt.Errorf("%w: limit is %d; the maximum is %d", ErrLimit, limit, MaxNeighborhoodLimit)
+	}
+	start, err := s.resolveNumber(ctx, "entity", ref)
+	if err != nil {
+		return nil, err
+	}
+	g := s.mem
+	f := newEdgeFilter(Denied, Date{}, nil)
+	g.mu.RLock()
+	nodes := []uint32{start}
+	in := map[uint32]bool{start: true}
+	frontier := []uint32{start}
+	for d := 0; d < depth && len(nodes) < limit; d++ {
+		var next []uint32
+		for _, u := range frontier {
+			for _, list := range [][]int32{g.out[u], g.in[u]} {
+				for _, slot := range list {
+					m := &g.rels[slot]
+					if _, ok := f.status(m); !ok {
+						continue
+					}
+					v := m.t.To
+					if v == u {
+						v = m.t.From
+					}
+					if !in[v] && len(nodes) < limit {
+						in[v] = true
+						nodes = append(nodes, v)
+						next = append(next, v)
+					}
+				}
+			}
+		}
+		frontier = next
+	}
+	var rels []triple
+	for _, u := range nodes {
+		for _, slot := range g.out[u] {
+			m := &g.rels[slot]
+			if _, ok := f.status(m); ok && in[m.t.To] {
+				rels = append(rels, m.t)
+			}
+		}
+	}
+	g.mu.RUnlock()
+	sub := &Subgraph{}
+	err = s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		for _, n := range nodes {
+			e, err := x.entity(n)
+			if err != nil {
+				return err
+			}
+			if e != nil {
+				sub.Nodes = append(sub.Nodes, e)
+			}
+		}
+		for _, tr := range rels {
+			rel, err := x.relation(tr, true)
+			if err != nil {
+				return err
+			}
+			if rel != nil {
+				sub.Relations = append(sub.Relations, rel)
+			}
+		}
+		return nil
+	})
+	return sub, err
+}

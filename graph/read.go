@@ -1,0 +1,721 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// Page sizes. A First of 0 asks for DefaultPageSize; more than MaxPageSize is
+// an error wrapping ErrLimit.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// rtx reads one snapshot and remembers the entities it has decoded, so one
+// answer with many relations reads each entity once.
+type rtx struct {
+	r    kvReader
+	ents map[uint32]*entRec
+	pub  map[uint32]*Entity
+}
+
+func newRtx(r kvReader) *rtx {
+	return &rtx{r: r, ents: map[uint32]*entRec{}, pub: map[uint32]*Entity{}}
+}
+
+func (x *rtx) rawEnt(n uint32) (*entRec, error) {
+	if rec, ok := x.ents[n]; ok {
+		return rec, nil
+	}
+	v, ok, err := x.r.get(entityKey(n))
+	if err != nil || !ok {
+		return nil, err
+	}
+	rec, err := decodeEnt(v)
+	if err != nil {
+		return nil, fmt.Errorf("entity %d: %w", n, err)
+	}
+	x.ents[n] = rec
+	return rec, nil
+}
+
+func (x *rtx) live(n uint32) (uint32, *entRec, error) {
+	for hops := 0; n != 0 && hops < 1000; hops++ {
+		rec, err := x.rawEnt(n)
+		if err != nil || rec == nil {
+			return 0, nil, err
+		}
+		if rec.MergedInto == 0 {
+			return n, rec, nil
+		}
+		n = rec.MergedInto
+	}
+	return 0, nil, nil
+}
+
+func (x *rtx) byID(id uuid.UUID) (uint32, error) {
+	v, ok, err := x.r.get(entityIDKey(id))
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, ok := decodeU32(v)
+	if !ok {
+		return 0, fmt.Errorf("corrupt id index entry for %s", id)
+	}
+	return n, nil
+}
+
+func (x *rtx) byName(norm string) ([]uint32, error) {
+	var out []uint32
+	err := x.r.scan(nameExact(norm), nil, true, func(k, _ []byte) (bool, error) {
+		if _, n, ok := parseNameKey(k); ok {
+			out = append(out, n)
+		}
+		return true, nil
+	})
+	return out, err
+}
+
+func (x *rtx) resolve(field, ref string) (uint32, *entRec, error) {
+	return resolveRef(field, ref, x.byID, x.byName, x.live)
+}
+
+// entity returns the public form of the live entity behind n (following
+// merges); nil when there is none.
+func (x *rtx) entity(n uint32) (*Entity, error) {
+	if e, ok := x.pub[n]; ok {
+		return e, nil
+	}
+	m, rec, err := x.live(n)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	if e, ok := x.pub[m]; ok {
+		x.pub[n] = e
+		return e, nil
+	}
+	e := &Entity{ID: rec.ID, Key: rec.Key, Kind: rec.Kind, Name: rec.Name, Description: rec.Description,
+		Aliases: slices.Clone(rec.Aliases), Attributes: slices.Clone(rec.Attributes)}
+	x.pub[n], x.pub[m] = e, e
+	return e, nil
+}
+
+func (x *rtx) relation(tr triple, withStatements bool) (*Relation, error) {
+	v, ok, err := x.r.get(relationKey(tr))
+	if err != nil || !ok {
+		return nil, err
+	}
+	rec, err := decodeRel(v)
+	if err != nil {
+		return nil, fmt.Errorf("relation %s: %w", tr, err)
+	}
+	return x.relationOf(tr, rec, withStatements)
+}
+
+func (x *rtx) relationOf(tr triple, rec *relRec, withStatements bool) (*Relation, error) {
+	from, err := x.entity(tr.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := x.entity(tr.To)
+	if err != nil {
+		return nil, err
+	}
+	if from == nil || to == nil {
+		return nil, fmt.Errorf("relation %s names an entity that does not exist", tr)
+	}
+	r := &Relation{ID: rec.ID, Type: tr.Type, From: from, To: to, Status: rec.Status, ValidFrom: rec.ValidFrom,
+		ValidTo: rec.ValidTo, Attributes: rec.Attributes}
+	if withStatements {
+		for _, m := range rec.Statements {
+			st, err := x.statement(m.ID)
+			if err != nil {
+				return nil, err
+			}
+			if st == nil {
+				return nil, fmt.Errorf("relation %s lists statement %s, which does not exist", tr, m.ID)
+			}
+			st.RelationID = rec.ID
+			r.Statements = append(r.Statements, st)
+		}
+	}
+	return r, nil
+}
+
+func (x *rtx) statement(id uuid.UUID) (*Statement, error) {
+	v, ok, err := x.r.get(statementKey(id))
+	if err != nil || !ok {
+		return nil, err
+	}
+	rec, err := decodeStmt(v)
+	if err != nil {
+		return nil, fmt.Errorf("statement %s: %w", id, err)
+	}
+	st := &Statement{ID: id, Status: rec.Status, Date: rec.Date, Note: rec.Note, RecordedAt: rec.RecordedAt, Retraction: rec.Retraction}
+	if st.ClaimedBy, err = x.optEntity(rec.ClaimedBy); err != nil {
+		return nil, err
+	}
+	if st.Dispute, err = x.optEntity(rec.Dispute); err != nil {
+		return nil, err
+	}
+	for _, e := range rec.Evidence {
+		ev := Evidence{URL: e.URL, Quote: e.Quote}
+		if ev.Document, err = x.optEntity(e.Doc); err != nil {
+			return nil, err
+		}
+		st.Evidence = append(st.Evidence, ev)
+	}
+	if v, ok, err := x.r.get(relationKey(rec.Rel)); err == nil && ok {
+		if rr, err := decodeRel(v); err == nil {
+			st.RelationID = rr.ID
+		}
+	}
+	return st, nil
+}
+
+func (x *rtx) optEntity(n uint32) (*Entity, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	return x.entity(n)
+}
+
+// Entity returns the entity ref names: its id, key, name or an alias (names
+// ignore case, spacing and punctuation). Errors wrap ErrNotFound, or
+// ErrAmbiguous listing every entity the name fits.
+func (s *Store) Entity(ctx context.Context, ref string) (*Entity, error) {
+	var e *Entity
+	err := s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		n, _, err := x.resolve("ref", ref)
+		if err != nil {
+			return err
+		}
+		e, err = x.entity(n)
+		return err
+	})
+	return e, err
+}
+
+func (s *Store) entityByNumber(ctx context.Context, n uint32) (*Entity, error) {
+	var e *Entity
+	err := s.view(ctx, func(r kvReader) error {
+		var err error
+		e, err = newRtx(r).entity(n)
+		if err == nil && e == nil {
+			err = fmt.Errorf("%w: entity %d", ErrNotFound, n)
+		}
+		return err
+	})
+	return e, err
+}
+
+// Relation returns the relation with the given id and its statements. The
+// error wraps ErrNotFound when there is none.
+func (s *Store) Relation(ctx context.Context, id uuid.UUID) (*Relation, error) {
+	var rel *Relation
+	err := s.view(ctx, func(r kvReader) error {
+		v, ok, err := r.get(relationIDKey(id))
+		if err != nil {
+			return err
+		}
+		if !ok || len(v) != 9 {
+			return fmt.Errorf("%w: no relation has id %s", ErrNotFound, id)
+		}
+		rel, err = newRtx(r).relation(decodeTriple(v), true)
+		if err == nil && rel == nil {
+			err = fmt.Errorf("%w: no relation has id %s", ErrNotFound, id)
+		}
+		return err
+	})
+	return rel, err
+}
+
+func (s *Store) relationByTriple(ctx context.Context, tr triple) (*Relation, error) {
+	var rel *Relation
+	err := s.view(ctx, func(r kvReader) error {
+		var err error
+		rel, err = newRtx(r).relation(tr, true)
+		if err == nil && rel == nil {
+			err = fmt.Errorf("%w: relation %s", ErrNotFound, tr)
+		}
+		return err
+	})
+	return rel, err
+}
+
+// Statement returns the statement with the given id. The error wraps
+// ErrNotFound when there is none.
+func (s *Store) Statement(ctx context.Context, id uuid.UUID) (*Statement, error) {
+	var st *Statement
+	err := s.view(ctx, func(r kvReader) error {
+		var err error
+		st, err = newRtx(r).statement(id)
+		if err == nil && st == nil {
+			err = fmt.Errorf("%w: no statement has id %s", ErrNotFound, id)
+		}
+		return err
+	})
+	return st, err
+}
+
+// Node returns the *Entity, *Relation or *Statement with the given id. The
+// error wraps ErrNotFound when nothing has it.
+func (s *Store) Node(ctx context.Context, id uuid.UUID) (any, error) {
+	var out any
+	err := s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		if n, err := x.byID(id); err != nil {
+			return err
+		} else if n != 0 {
+			e, err := x.entity(n)
+			if e != nil {
+				out = e
+			}
+			return err
+		}
+		if v, ok, err := r.get(relationIDKey(id)); err != nil {
+			return err
+		} else if ok && len(v) == 9 {
+			rel, err := x.relation(decodeTriple(v), true)
+			if rel != nil {
+				out = rel
+			}
+			return err
+		}
+		st, err := x.statement(id)
+		if st != nil {
+			out = st
+		}
+		return err
+	})
+	if err == nil && out == nil {
+		err = fmt.Errorf("%w: nothing has id %s", ErrNotFound, id)
+	}
+	return out, err
+}
+
+// Page requests one page of a list: First items after the item whose cursor
+// is After ("" = from the start).
+type Page struct {
+	First int
+	After string
+}
+
+func (p Page) size() (int, error) {
+	switch {
+	case p.First < 0:
+		return 0, fmt.Errorf("%w: first must not be negative (got %d)", ErrInvalid, p.First)
+	case p.First == 0:
+		return DefaultPageSize, nil
+	case p.First > MaxPageSize:
+		return 0, fmt.Errorf("%w: first is %d; the maximum page size is %d", ErrLimit, p.First, MaxPageSize)
+	}
+	return p.First, nil
+}
+
+// EntityPage is one page of entities with a cursor per entity.
+type EntityPage struct {
+	Entities []*Entity
+	Cursors  []string
+	HasNext  bool
+	Total    int
+}
+
+// RelationPage is one page of relations with a cursor per relation.
+type RelationPage struct {
+	Relations []*Relation
+	Cursors   []string
+	HasNext   bool
+	Total     int
+}
+
+func encodeCursor(tag byte, b []byte) string {
+	return base64.RawURLEncoding.EncodeToString(append([]byte{tag}, b...))
+}
+
+func decodeCursor(tag byte, c string, size int) ([]byte, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) != size+1 || b[0] != tag {
+		return nil, fmt.Errorf("%w: after: %q is not a cursor of this list", ErrInvalid, c)
+	}
+	return b[1:], nil
+}
+
+const (
+	curEntity   byte = 'e'
+	curEntRel   byte = 'r'
+	curRelation byte = 'R'
+)
+
+// Entities lists live entities of kind (0: every kind) in creation order.
+func (s *Store) Entities(ctx context.Context, kind EntityKind, p Page) (*EntityPage, error) {
+	if kind != 0 && !kind.Valid() {
+		return nil, fmt.Errorf("%w: kind %d", ErrInvalid, kind)
+	}
+	return s.entityPage(ctx, p, func(n uint32, k EntityKind) bool { return kind == 0 || k == kind }, nil)
+}
+
+// entityPage pages over entity numbers in the cache that match keep, then
+// loads the page; filter (optional) can reject loaded entities, and then
+// Total counts only accepted ones (all are loaded for that).
+func (s *Store) entityPage(ctx context.Context, p Page, keep func(uint32, EntityKind) bool, filter func(*Entity) bool) (*EntityPage, error) {
+	size, err := p.size()
+	if err != nil {
+		return nil, err
+	}
+	var after uint32
+	if p.After != "" {
+		b, err := decodeCursor(curEntity, p.After, 4)
+		if err != nil {
+			return nil, err
+		}
+		after = binary.BigEndian.Uint32(b)
+	}
+	g := s.mem
+	g.mu.RLock()
+	var all []uint32
+	for n := 1; n < len(g.kinds); n++ {
+		if k := g.kinds[n]; k != 0 && keep(uint32(n), k) {
+			all = append(all, uint32(n))
+		}
+	}
+	g.mu.RUnlock()
+	page := &EntityPage{}
+	err = s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		for _, n := range all {
+			var e *Entity
+			if filter != nil {
+				if e, err = x.entity(n); err != nil {
+					return err
+				}
+				if e == nil || !filter(e) {
+					continue
+				}
+			}
+			page.Total++
+			if n <= after || page.HasNext {
+				continue
+			}
+			if len(page.Entities) == size {
+				page.HasNext = true
+				continue
+			}
+			if e == nil {
+				if e, err = x.entity(n); err != nil {
+					return err
+				}
+			}
+			page.Entities = append(page.Entities, e)
+			page.Cursors = append(page.Cursors, encodeCursor(curEntity, encodeU32(n)))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// Direction selects relations leaving an entity, entering it, or both.
+type Direction uint8
+
+// Directions of EntityRelations.
+const (
+	Both Direction = iota
+	Out
+	In
+)
+
+// EntityRelations lists the relations of the entity ref names: outgoing first,
+// then incoming, each ordered by type and the other end; types (empty: all)
+// filters. Statements are included.
+func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, types []RelationType, p Page) (*RelationPage, error) {
+	size, err := p.size()
+	if err != nil {
+		return nil, err
+	}
+	var after []byte
+	if p.After != "" {
+		if after, err = decodeCursor(curEntRel, p.After, 10); err != nil {
+			return nil, err
+		}
+	}
+	page := &RelationPage{}
+	err = s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		n, _, err := x.resolve("entity", ref)
+		if err != nil {
+			return err
+		}
+		f := newEdgeFilter(Retracted, Date{}, types)
+		type item struct {
+			cur []byte
+			t   triple
+		}
+		var items []item
+		g := s.mem
+		g.mu.RLock()
+		collect := func(d byte, list []int32) {
+			for _, slot := range list {
+				m := &g.rels[slot]
+				if _, ok := f.status(m); !ok {
+					continue
+				}
+				other := m.t.To
+				if d == 1 {
+					other = m.t.From
+				}
+				cur := binary.BigEndian.AppendUint32([]byte{d, byte(m.t.Type)}, other)
+				cur = append(cur, 0, 0, 0, 0)[:10]
+				items = append(items, item{cur, m.t})
+			}
+		}
+		if int(n) < len(g.out) {
+			if dir != In {
+				collect(0, g.out[n])
+			}
+			if dir != Out {
+				collect(1, g.in[n])
+			}
+		}
+		g.mu.RUnlock()
+		page.Total = len(items)
+		for _, it := range items {
+			if after != nil && string(it.cur) <= string(after) {
+				continue
+			}
+			if len(page.Relations) == size {
+				page.HasNext = true
+				break
+			}
+			rel, err := x.relation(it.t, true)
+			if err != nil {
+				return err
+			}
+			if rel == nil {
+				return fmt.Errorf("relation %s is in the adjacency cache but not in the store", it.t)
+			}
+			page.Relations = append(page.Relations, rel)
+			page.Cursors = append(page.Cursors, encodeCursor(curEntRel, it.cur))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// Relations lists relations of type t (0: every type) whose effective status
+// is one of statuses (empty: any), ordered by type, status and ends.
+func (s *Store) Relations(ctx context.Context, t RelationType, statuses []ClaimStatus, p Page) (*RelationPage, error) {
+	size, err := p.size()
+	if err != nil {
+		return nil, err
+	}
+	if t != 0 && !t.Valid() {
+		return nil, fmt.Errorf("%w: relation type %d", ErrInvalid, t)
+	}
+	var want [Ruled + 1]bool
+	for _, st := range statuses {
+		if !st.Valid() {
+			return nil, fmt.Errorf("%w: status %d", ErrInvalid, st)
+		}
+		want[st] = true
+	}
+	match := func(rt RelationType, st ClaimStatus) bool {
+		return (t == 0 || rt == t) && (len(statuses) == 0 || want[st])
+	}
+	page := &RelationPage{}
+	g := s.mem
+	g.mu.RLock()
+	for i := range g.rels {
+		if m := &g.rels[i]; m.status != 0 && match(m.t.Type, m.status) {
+			page.Total++
+		}
+	}
+	g.mu.RUnlock()
+	prefix := []byte{pByStatus}
+	if t != 0 {
+		prefix = append(prefix, byte(t))
+	}
+	var from []byte
+	if p.After != "" {
+		b, err := decodeCursor(curRelation, p.After, 10)
+		if err != nil {
+			return nil, err
+		}
+		from = append(append([]byte{pByStatus}, b...), 0) // the first key after the cursor
+	}
+	err = s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		return r.scan(prefix, from, true, func(k, _ []byte) (bool, error) {
+			tr, st, ok := parseByStatusKey(k)
+			if !ok || !match(tr.Type, st) {
+				return true, nil
+			}
+			if len(page.Relations) == size {
+				page.HasNext = true
+				return false, nil
+			}
+			rel, err := x.relation(tr, true)
+			if err != nil {
+				return false, err
+			}
+			if rel == nil {
+				return false, fmt.Errorf("status index names relation %s, which does not exist", tr)
+			}
+			page.Relations = append(page.Relations, rel)
+			page.Cursors = append(page.Cursors, encodeCursor(curRelation, k[1:]))
+			return true, nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// Disputes lists DISPUTE entities, those party (a reference; "" for any) is
+// PARTY_TO, with status (0: any).
+func (s *Store) Disputes(ctx context.Context, party string, status DisputeStatus, p Page) (*EntityPage, error) {
+	var parties map[uint32]bool
+	if party != "" {
+		n, err := s.resolveNumber(ctx, "party", party)
+		if err != nil {
+			return nil, err
+		}
+		parties = map[uint32]bool{}
+		g := s.mem
+		g.mu.RLock()
+		for _, slot := range g.out[n] {
+			if m := &g.rels[slot]; m.t.Type == PartyTo && m.status > Retracted {
+				parties[m.t.To] = true
+			}
+		}
+		g.mu.RUnlock()
+	}
+	keep := func(n uint32, k EntityKind) bool { return k == Dispute && (parties == nil || parties[n]) }
+	var filter func(*Entity) bool
+	if status != 0 {
+		filter = func(e *Entity) bool {
+			st, err := ParseDisputeStatus(e.Attr("status"))
+			return err == nil && st == status
+		}
+	}
+	return s.entityPage(ctx, p, keep, filter)
+}
+
+func (s *Store) resolveNumber(ctx context.Context, field, ref string) (uint32, error) {
+	var n uint32
+	err := s.view(ctx, func(r kvReader) error {
+		var err error
+		n, _, err = newRtx(r).resolve(field, ref)
+		return err
+	})
+	return n, err
+}
+
+// Stats counts what the store holds.
+type Stats struct {
+	Entities           int
+	Relations          int
+	Statements         int
+	EntitiesByKind     map[EntityKind]int
+	RelationsByType    map[RelationType]int
+	RelationsByStatus  map[ClaimStatus]int
+	StatementsByStatus map[ClaimStatus]int
+}
+
+// Stats returns counts of entities, relations and statements, from the
+// in-memory adjacency (no store reads).
+func (s *Store) Stats(ctx context.Context) (*Stats, error) {
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	st := &Stats{EntitiesByKind: map[EntityKind]int{}, RelationsByType: map[RelationType]int{},
+		RelationsByStatus: map[ClaimStatus]int{}, StatementsByStatus: map[ClaimStatus]int{}}
+	g := s.mem
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	for _, k := range g.kinds {
+		if k != 0 {
+			st.Entities++
+			st.EntitiesByKind[k]++
+		}
+	}
+	for i := range g.rels {
+		m := &g.rels[i]
+		if m.status == 0 {
+			continue
+		}
+		st.Relations++
+		st.RelationsByType[m.t.Type]++
+		st.RelationsByStatus[m.status]++
+		for _, x := range m.st {
+			st.Statements++
+			st.StatementsByStatus[x.status]++
+		}
+	}
+	return st, nil
+}
+
+// ForEachEntity calls fn for every live entity in creation order, then
+// ForEachRelation may be used for relations; fn's error stops the walk and is
+// returned.
+func (s *Store) ForEachEntity(ctx context.Context, fn func(*Entity) error) error {
+	return s.view(ctx, func(r kvReader) error {
+		return r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+			rec, err := decodeEnt(v)
+			if err != nil {
+				return false, err
+			}
+			if rec.MergedInto != 0 {
+				return true, nil
+			}
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+			e := &Entity{ID: rec.ID, Key: rec.Key, Kind: rec.Kind, Name: rec.Name, Aliases: rec.Aliases,
+				Description: rec.Description, Attributes: rec.Attributes}
+			return true, fn(e)
+		})
+	})
+}
+
+// ForEachRelation calls fn for every relation, with its statements, ordered
+// by source entity; fn's error stops the walk and is returned.
+func (s *Store) ForEachRelation(ctx context.Context, fn func(*Relation) error) error {
+	return s.view(ctx, func(r kvReader) error {
+		x := newRtx(r)
+		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
+			tr, ok := parseRelationKey(k)
+			if !ok {
+				return true, nil
+			}
+			rec, err := decodeRel(v)
+			if err != nil {
+				return false, err
+			}
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+			rel, err := x.relationOf(tr, rec, true)
+			if err != nil {
+				return false, err
+			}
+			if len(x.pub) > 100000 { // bound the entity memo on huge exports
+				x.pub, x.ents = map[uint32]*Entity{}, map[uint32]*entRec{}
+			}
+			return true, fn(rel)
+		})
+	})
+}

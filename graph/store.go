@@ -1,0 +1,271 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure Open. A nil *Options means the defaults: on disk, not
+// durable per commit, logging to slog.Default().
+type Options struct {
+	// InMemory keeps the whole store in memory; the directory is ignored.
+	InMemory bool
+	// Durable makes every write return only after it is synced to disk. The
+	// server sets it so that an acknowledged write survives a crash.
+	Durable bool
+	// Logger receives Badger's warnings and errors and the store's own notes.
+	Logger *slog.Logger
+	// Now stamps recordedAt and retraction times; nil means time.Now.
+	Now func() time.Time
+}
+
+// Store is a whosedata knowledge graph on an embedded Badger store. It is safe
+// for concurrent use: reads run in parallel, writes are serialised (one writer
+// at a time, as Badger's own model prefers), and every write is one atomic
+// commit of records and their index entries.
+type Store struct {
+	kv      *badgerEngine
+	mem     *memGraph
+	wmu     sync.Mutex // serialises writers; held from read-validate to commit and cache update
+	nextEnt uint32     // guarded by wmu
+	closed  atomic.Bool
+	log     *slog.Logger
+	now     func() time.Time
+	dir     string
+}
+
+// Open opens the store in dir, creating it if needed. With opts.InMemory the
+// store lives in memory only. It returns an error wrapping ErrLocked when
+// another process has the directory open, ErrSchemaVersion when the directory
+// holds a store of another layout, and the underlying error otherwise.
+func Open(dir string, opts *Options) (*Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if !o.InMemory && dir == "" {
+		return nil, fmt.Errorf("%w: a store directory is required unless InMemory is set", ErrInvalid)
+	}
+	kv, err := openBadger(dir, o.InMemory, o.Durable, o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{kv: kv, mem: newMemGraph(), log: o.Logger, now: o.Now, dir: dir}
+	if err := s.init(); err != nil {
+		kv.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenInMemory opens an empty in-memory store, for tests and short-lived
+// programs. It returns an error only if Badger cannot start.
+func OpenInMemory() (*Store, error) { return Open("", &Options{InMemory: true}) }
+
+func (s *Store) init() error {
+	var version []byte
+	var empty = true
+	err := s.kv.view(func(r kvReader) error {
+		v, ok, err := r.get(metaKey("schema"))
+		if err != nil {
+			return err
+		}
+		if ok {
+			version = v
+			return nil
+		}
+		return r.scan(nil, nil, true, func(k, _ []byte) (bool, error) {
+			empty = false
+			return false, nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	switch {
+	case version == nil && empty:
+		if err := s.kv.apply([]kvOp{{Key: metaKey("schema"), Value: []byte(schemaVersion)}}); err != nil {
+			return fmt.Errorf("write schema version: %w", err)
+		}
+	case version == nil:
+		return fmt.Errorf("%w: %s holds data but no whosedata schema version; it is not a whosedata store (use another --data directory)", ErrSchemaVersion, s.where())
+	case string(version) != schemaVersion:
+		return fmt.Errorf("%w: %s was written with key layout %q but this whosedata reads %q; export it with the whosedata that wrote it and load the export into a new store", ErrSchemaVersion, s.where(), version, schemaVersion)
+	}
+	replayed, err := s.kv.replayJournal()
+	if err != nil {
+		return fmt.Errorf("replay interrupted write: %w", err)
+	}
+	if replayed {
+		s.log.Warn("completed a bulk write that was interrupted", "store", s.where())
+	}
+	return s.rebuild()
+}
+
+func (s *Store) where() string {
+	if s.dir == "" {
+		return "the in-memory store"
+	}
+	return s.dir
+}
+
+// rebuild loads the adjacency cache from the store.
+func (s *Store) rebuild() error {
+	g := newMemGraph()
+	var maxEnt uint32
+	err := s.kv.view(func(r kvReader) error {
+		if err := r.scan([]byte{pEntity}, nil, true, func(k, _ []byte) (bool, error) {
+			if n, ok := parseEntityKey(k); ok && n > maxEnt {
+				maxEnt = n
+			}
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		g.grow(maxEnt)
+		if err := r.scan([]byte{pKind}, nil, true, func(k, _ []byte) (bool, error) {
+			if kind, n, ok := parseKindKey(k); ok {
+				g.setKind(n, kind)
+			}
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
+			t, ok := parseRelationKey(k)
+			if !ok {
+				return true, nil
+			}
+			rec, err := decodeRel(v)
+			if err != nil {
+				return false, fmt.Errorf("relation %s: %w", t, err)
+			}
+			g.grow(max(t.From, t.To))
+			slot := int32(len(g.rels))
+			g.rels = append(g.rels, memRelOf(t, rec))
+			g.out[t.From] = append(g.out[t.From], slot)
+			g.in[t.To] = append(g.in[t.To], slot)
+			g.nrel++
+			return true, nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("load adjacency: %w", err)
+	}
+	for n := range g.in {
+		slices.SortFunc(g.in[n], func(a, b int32) int {
+			ra, rb := &g.rels[a], &g.rels[b]
+			return cmpTypeEnd(ra.t.Type, ra.t.From, rb.t.Type, rb.t.From)
+		})
+	}
+	s.mem = g
+	s.nextEnt = maxEnt + 1
+	return nil
+}
+
+// Close flushes and closes the store. Calling it twice returns ErrClosed.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return ErrClosed
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.kv.close()
+}
+
+// Sync forces every committed write to disk.
+func (s *Store) Sync() error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	return s.kv.sync()
+}
+
+// Backup writes a full backup of the store to w in Badger's backup stream
+// format; Restore reads it back.
+func (s *Store) Backup(ctx context.Context, w io.Writer) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	_, err := s.kv.db.Backup(w, 0)
+	return err
+}
+
+// Restore loads a backup written by Backup into this store, which must be
+// empty, and rebuilds the in-memory adjacency. It returns ErrConflict when
+// the store already holds entities.
+func (s *Store) Restore(ctx context.Context, r io.Reader) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.mem.live > 0 || s.mem.nrel > 0 {
+		return fmt.Errorf("%w: restore needs an empty store", ErrConflict)
+	}
+	if err := s.kv.db.Load(r, 64); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	return s.rebuild()
+}
+
+func (s *Store) check(ctx context.Context) error {
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// view runs fn on a consistent snapshot of the store.
+func (s *Store) view(ctx context.Context, fn func(r kvReader) error) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	return s.kv.view(fn)
+}
+
+// update runs fn in a write transaction under the writer lock, then commits
+// its writes and updates the adjacency cache. fn's error aborts with nothing
+// written.
+func (s *Store) update(ctx context.Context, fn func(t *wtx) error) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed.Load() {
+		return ErrClosed
+	}
+	var t *wtx
+	err := s.kv.view(func(r kvReader) error {
+		t = newWtx(s, r)
+		return fn(t)
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ops := t.ops()
+	if err := s.kv.apply(ops); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	t.applyMem()
+	return nil
+}
+
+var errStop = errors.New("stop")

@@ -1,0 +1,434 @@
+package graph
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// wtx is a write transaction: typed records read through a snapshot and
+// changed in memory, turned into key-value ops (records plus every index
+// entry they imply) only at commit. Deriving index entries from the old and
+// new record in one place is what keeps records and indexes in agreement.
+type wtx struct {
+	s     *Store
+	r     kvReader
+	now   time.Time
+	ents  map[uint32]*entSlot
+	rels  map[triple]*relSlot
+	stmts map[uuid.UUID]*stmtSlot
+	names map[string]map[uint32]bool // pending name index changes: norm -> entity -> present
+	ids   map[uuid.UUID]uint32       // pending entity id index entries
+	order []uint32                   // entity numbers in first-touch order, for deterministic ops
+}
+
+type entSlot struct {
+	orig, cur *entRec // orig nil: created in this transaction
+	names     map[string]byte
+	dirty     bool
+}
+
+type relSlot struct {
+	orig, cur *relRec // cur nil: deleted
+	dirty     bool
+}
+
+type stmtSlot struct {
+	orig, cur *stmtRec
+	dirty     bool
+}
+
+func newWtx(s *Store, r kvReader) *wtx {
+	return &wtx{s: s, r: r, now: s.now().UTC(), ents: map[uint32]*entSlot{}, rels: map[triple]*relSlot{},
+		stmts: map[uuid.UUID]*stmtSlot{}, names: map[string]map[uint32]bool{}, ids: map[uuid.UUID]uint32{}}
+}
+
+// ent returns the current record of entity n (nil if there is none). The
+// record may be changed in place after calling touch.
+func (t *wtx) ent(n uint32) (*entRec, error) {
+	if sl, ok := t.ents[n]; ok {
+		return sl.cur, nil
+	}
+	v, ok, err := t.r.get(entityKey(n))
+	if err != nil || !ok {
+		return nil, err
+	}
+	rec, err := decodeEnt(v)
+	if err != nil {
+		return nil, fmt.Errorf("entity %d: %w", n, err)
+	}
+	t.ents[n] = &entSlot{orig: rec, cur: rec.clone(), names: nameSet(rec)}
+	t.order = append(t.order, n)
+	return t.ents[n].cur, nil
+}
+
+// live follows merge redirects from n to the live entity, or returns 0.
+func (t *wtx) live(n uint32) (uint32, *entRec, error) {
+	for hops := 0; n != 0 && hops < 1000; hops++ {
+		rec, err := t.ent(n)
+		if err != nil || rec == nil {
+			return 0, nil, err
+		}
+		if rec.MergedInto == 0 {
+			return n, rec, nil
+		}
+		n = rec.MergedInto
+	}
+	return 0, nil, nil
+}
+
+// newEnt allocates an entity number for rec.
+func (t *wtx) newEnt(rec *entRec) uint32 {
+	n := t.s.nextEnt
+	t.s.nextEnt++ // numbers of aborted transactions are skipped, never reused
+	t.ents[n] = &entSlot{cur: rec, names: map[string]byte{}, dirty: true}
+	t.order = append(t.order, n)
+	t.ids[rec.ID] = n
+	t.touch(n)
+	return n
+}
+
+// touch marks entity n changed and brings the pending name index up to date
+// with its current names.
+func (t *wtx) touch(n uint32) {
+	sl := t.ents[n]
+	sl.dirty = true
+	now := nameSet(sl.cur)
+	for norm := range sl.names {
+		if _, ok := now[norm]; !ok {
+			t.pendName(norm, n, false)
+		}
+	}
+	for norm := range now {
+		if _, ok := sl.names[norm]; !ok {
+			t.pendName(norm, n, true)
+		}
+	}
+	sl.names = now
+}
+
+func (t *wtx) pendName(norm string, n uint32, present bool) {
+	m := t.names[norm]
+	if m == nil {
+		m = map[uint32]bool{}
+		t.names[norm] = m
+	}
+	m[n] = present
+}
+
+// nameSet is every normalised name of a live entity with its strongest origin.
+func nameSet(rec *entRec) map[string]byte {
+	m := map[string]byte{}
+	if rec == nil || rec.MergedInto != 0 {
+		return m
+	}
+	add := func(s string, o byte) {
+		if n := Normalize(s); n != "" {
+			if old, ok := m[n]; !ok || o < old {
+				m[n] = o
+			}
+		}
+	}
+	add(rec.Key, originKey)
+	add(rec.Name, originName)
+	for _, a := range rec.Aliases {
+		add(a, originAlias)
+	}
+	return m
+}
+
+func wordSet(rec *entRec) map[string]bool {
+	m := map[string]bool{}
+	if rec == nil || rec.MergedInto != 0 {
+		return m
+	}
+	for _, s := range append([]string{rec.Name}, rec.Aliases...) {
+		for _, w := range words(s) {
+			m[w] = true
+		}
+	}
+	return m
+}
+
+// byName returns the live entities one of whose names normalises to norm.
+func (t *wtx) byName(norm string) ([]uint32, error) {
+	set := map[uint32]bool{}
+	err := t.r.scan(nameExact(norm), nil, true, func(k, _ []byte) (bool, error) {
+		if _, n, ok := parseNameKey(k); ok {
+			set[n] = true
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for n, present := range t.names[norm] {
+		set[n] = present
+	}
+	var out []uint32
+	for n, ok := range set {
+		if ok {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// byID returns the entity number an id maps to (0 when none).
+func (t *wtx) byID(id uuid.UUID) (uint32, error) {
+	if n, ok := t.ids[id]; ok {
+		return n, nil
+	}
+	v, ok, err := t.r.get(entityIDKey(id))
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, ok := decodeU32(v)
+	if !ok {
+		return 0, fmt.Errorf("corrupt id index entry for %s", id)
+	}
+	return n, nil
+}
+
+// resolve finds the live entity ref names: an id, a key, a name or an alias
+// (ignoring case, spacing and punctuation). field names the argument in errors.
+func (t *wtx) resolve(field, ref string) (uint32, *entRec, error) {
+	return resolveRef(field, ref, t.byID, t.byName, t.live)
+}
+
+// resolveRef is reference resolution shared by readers and writers.
+func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName func(string) ([]uint32, error),
+	live func(uint32) (uint32, *entRec, error)) (uint32, *entRec, error) {
+	if strings.TrimSpace(ref) == "" {
+		return 0, nil, fmt.Errorf("%w: %s is empty", ErrInvalid, field)
+	}
+	if id, err := uuid.Parse(ref); err == nil && len(ref) == 36 {
+		n, err := byID(id)
+		if err != nil {
+			return 0, nil, err
+		}
+		if n, rec, err := live(n); err != nil || rec != nil {
+			return n, rec, err
+		}
+		return 0, nil, fmt.Errorf("%w: %s: no entity has id %s", ErrNotFound, field, ref)
+	}
+	norm := Normalize(ref)
+	if norm == "" {
+		return 0, nil, fmt.Errorf("%w: %s: %q has no letter or digit to look up", ErrNotFound, field, ref)
+	}
+	cands, err := byName(norm)
+	if err != nil {
+		return 0, nil, err
+	}
+	type cand struct {
+		n   uint32
+		rec *entRec
+	}
+	var found []cand
+	for _, c := range cands {
+		n, rec, err := live(c)
+		if err != nil {
+			return 0, nil, err
+		}
+		if rec == nil || slices.ContainsFunc(found, func(f cand) bool { return f.n == n }) {
+			continue
+		}
+		if rec.Key == ref {
+			return n, rec, nil
+		}
+		found = append(found, cand{n, rec})
+	}
+	switch len(found) {
+	case 0:
+		return 0, nil, fmt.Errorf("%w: %s: no entity is called %q", ErrNotFound, field, ref)
+	case 1:
+		return found[0].n, found[0].rec, nil
+	}
+	var names []string
+	for _, f := range found {
+		names = append(names, fmt.Sprintf("%s (%s %q)", f.rec.Key, f.rec.Kind, f.rec.Name))
+	}
+	sort.Strings(names)
+	return 0, nil, fmt.Errorf("%w: %s: %q fits %d entities: %s; use a key", ErrAmbiguous, field, ref, len(found), strings.Join(names, ", "))
+}
+
+// rel returns relation tr's current record, nil when absent.
+func (t *wtx) rel(tr triple) (*relRec, error) {
+	if sl, ok := t.rels[tr]; ok {
+		return sl.cur, nil
+	}
+	v, ok, err := t.r.get(relationKey(tr))
+	if err != nil || !ok {
+		if err == nil {
+			t.rels[tr] = &relSlot{}
+		}
+		return nil, err
+	}
+	rec, err := decodeRel(v)
+	if err != nil {
+		return nil, fmt.Errorf("relation %s: %w", tr, err)
+	}
+	t.rels[tr] = &relSlot{orig: rec, cur: rec.clone()}
+	return t.rels[tr].cur, nil
+}
+
+// setRel replaces relation tr's record (nil deletes it).
+func (t *wtx) setRel(tr triple, rec *relRec) {
+	sl, ok := t.rels[tr]
+	if !ok {
+		panic("graph: setRel before rel")
+	}
+	sl.cur, sl.dirty = rec, true
+}
+
+func (t *wtx) stmt(id uuid.UUID) (*stmtRec, error) {
+	if sl, ok := t.stmts[id]; ok {
+		return sl.cur, nil
+	}
+	v, ok, err := t.r.get(statementKey(id))
+	if err != nil || !ok {
+		return nil, err
+	}
+	rec, err := decodeStmt(v)
+	if err != nil {
+		return nil, fmt.Errorf("statement %s: %w", id, err)
+	}
+	c := *rec
+	t.stmts[id] = &stmtSlot{orig: rec, cur: &c}
+	return t.stmts[id].cur, nil
+}
+
+func (t *wtx) setStmt(id uuid.UUID, rec *stmtRec) {
+	sl, ok := t.stmts[id]
+	if !ok {
+		sl = &stmtSlot{}
+		t.stmts[id] = sl
+	}
+	sl.cur, sl.dirty = rec, true
+}
+
+// ops turns every change into key-value writes: each record and the index
+// entries derived from it, deleting those of the old record that no longer hold.
+func (t *wtx) ops() []kvOp {
+	var ops []kvOp
+	set := func(k, v []byte) { ops = append(ops, kvOp{Key: k, Value: v}) }
+	del := func(k []byte) { ops = append(ops, kvOp{Key: k, Del: true}) }
+	for _, n := range t.order {
+		sl := t.ents[n]
+		if !sl.dirty {
+			continue
+		}
+		set(entityKey(n), encodeRec(sl.cur))
+		oldNames, newNames := nameSet(sl.orig), nameSet(sl.cur)
+		for norm := range oldNames {
+			if _, ok := newNames[norm]; !ok {
+				del(nameKey(norm, n))
+			}
+		}
+		for norm, o := range newNames {
+			if old, ok := oldNames[norm]; !ok || old != o {
+				set(nameKey(norm, n), []byte{o})
+			}
+		}
+		oldWords, newWords := wordSet(sl.orig), wordSet(sl.cur)
+		for w := range oldWords {
+			if !newWords[w] {
+				del(wordKey(w, n))
+			}
+		}
+		for w := range newWords {
+			if !oldWords[w] {
+				set(wordKey(w, n), nil)
+			}
+		}
+		oldKind, newKind := liveKind(sl.orig), liveKind(sl.cur)
+		if oldKind != newKind {
+			if oldKind != 0 {
+				del(kindKey(oldKind, n))
+			}
+			if newKind != 0 {
+				set(kindKey(newKind, n), nil)
+			}
+		}
+	}
+	for id, n := range t.ids {
+		set(entityIDKey(id), encodeU32(n))
+	}
+	for tr, sl := range t.rels {
+		if !sl.dirty {
+			continue
+		}
+		o, c := sl.orig, sl.cur
+		switch {
+		case c == nil && o == nil:
+		case c == nil:
+			del(relationKey(tr))
+			del(incomingKey(tr))
+			del(relationIDKey(o.ID))
+			del(byStatusKey(tr, o.Status))
+		default:
+			set(relationKey(tr), encodeRec(c))
+			if o == nil {
+				set(incomingKey(tr), nil)
+				set(relationIDKey(c.ID), encodeTriple(tr))
+			}
+			if o == nil || o.Status != c.Status {
+				if o != nil {
+					del(byStatusKey(tr, o.Status))
+				}
+				set(byStatusKey(tr, c.Status), nil)
+			}
+		}
+	}
+	for id, sl := range t.stmts {
+		if sl.dirty && sl.cur != nil {
+			set(statementKey(id), encodeRec(sl.cur))
+		}
+	}
+	// Sorted ops write sorted batches, which Badger ingests fastest; a key
+	// both deleted and set keeps only its last op.
+	slices.SortStableFunc(ops, func(a, b kvOp) int { return bytes.Compare(a.Key, b.Key) })
+	out := ops[:0]
+	for i, op := range ops {
+		if i+1 < len(ops) && bytes.Equal(op.Key, ops[i+1].Key) {
+			continue
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+func liveKind(rec *entRec) EntityKind {
+	if rec == nil || rec.MergedInto != 0 {
+		return 0
+	}
+	return rec.Kind
+}
+
+// applyMem brings the adjacency cache up to date after a successful commit.
+func (t *wtx) applyMem() {
+	g := t.s.mem
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, n := range t.order {
+		if sl := t.ents[n]; sl.dirty {
+			g.setKind(n, liveKind(sl.cur))
+		}
+	}
+	for tr, sl := range t.rels {
+		if !sl.dirty {
+			continue
+		}
+		if sl.cur == nil {
+			g.delRel(tr)
+		} else {
+			g.putRel(tr, sl.cur)
+		}
+	}
+}

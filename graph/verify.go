@@ -1,0 +1,361 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// VerifyReport is what Verify found: how much it checked and every
+// inconsistency, each as one line naming the key or record at fault.
+type VerifyReport struct {
+	Entities   int
+	Relations  int
+	Statements int
+	IndexKeys  int
+	Problems   []string
+}
+
+// OK reports whether no inconsistency was found.
+func (r *VerifyReport) OK() bool { return len(r.Problems) == 0 }
+
+// maxProblems bounds a report, so a badly broken store still answers.
+const maxProblems = 1000
+
+// Verify reads every record and index entry and checks that they agree: each
+// index entry points at a record that implies it, each record has all its
+// index entries, statements and relations name each other, effective statuses
+// match their statements, and the in-memory adjacency equals the store. It
+// returns an error only when the store cannot be read.
+func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
+	rep := &VerifyReport{}
+	bad := func(format string, args ...any) {
+		if len(rep.Problems) < maxProblems {
+			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
+		}
+	}
+	// Hold the writer lock so the adjacency cache and the snapshot agree.
+	if err := s.check(ctx); err != nil {
+		return nil, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	err := s.kv.view(func(r kvReader) error {
+		ents := map[uint32]*entRec{}
+		if err := r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+			n, ok := parseEntityKey(k)
+			if !ok {
+				bad("entity key %x is malformed", k)
+				return true, nil
+			}
+			rec, err := decodeEnt(v)
+			if err != nil {
+				bad("entity %d: %v", n, err)
+				return true, nil
+			}
+			ents[n] = rec
+			return true, ctx.Err()
+		}); err != nil {
+			return err
+		}
+		liveOf := func(n uint32) uint32 {
+			for hops := 0; hops < 1000; hops++ {
+				rec := ents[n]
+				if rec == nil {
+					return 0
+				}
+				if rec.MergedInto == 0 {
+					return n
+				}
+				n = rec.MergedInto
+			}
+			return 0
+		}
+		names := map[string]bool{}
+		wordsSeen := map[string]bool{}
+		for n, rec := range ents {
+			if rec.MergedInto != 0 {
+				if liveOf(n) == 0 {
+					bad("entity %d (%s) was merged into %d, which leads to no live entity", n, rec.Key, rec.MergedInto)
+				}
+				continue
+			}
+			rep.Entities++
+			if rec.ID != EntityID(rec.Key) {
+				bad("entity %d (%s) has id %s, want %s", n, rec.Key, rec.ID, EntityID(rec.Key))
+			}
+			if !rec.Kind.Valid() {
+				bad("entity %d (%s) has kind %d", n, rec.Key, rec.Kind)
+			}
+			for norm := range nameSet(rec) {
+				names[string(nameKey(norm, n))] = true
+			}
+			for w := range wordSet(rec) {
+				wordsSeen[string(wordKey(w, n))] = true
+			}
+		}
+		// Id index: every entity (live or merged) has one, pointing at it or,
+		// once merged, at an entity that leads to a live one.
+		ids := map[uuid.UUID]bool{}
+		if err := r.scan([]byte{pEntityID}, nil, false, func(k, v []byte) (bool, error) {
+			rep.IndexKeys++
+			id, ok := parseUUIDKey(k, pEntityID)
+			n, ok2 := decodeU32(v)
+			if !ok || !ok2 {
+				bad("id index entry %x is malformed", k)
+				return true, nil
+			}
+			ids[id] = true
+			if liveOf(n) == 0 {
+				bad("id index %s points at entity %d, which leads to no live entity", id, n)
+			}
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		for n, rec := range ents {
+			if !ids[rec.ID] {
+				bad("entity %d (%s) has no id index entry", n, rec.Key)
+			}
+		}
+		checkSet := func(prefix byte, want map[string]bool, what string) error {
+			got := map[string]bool{}
+			err := r.scan([]byte{prefix}, nil, true, func(k, _ []byte) (bool, error) {
+				rep.IndexKeys++
+				got[string(k)] = true
+				if !want[string(k)] {
+					norm, n, _ := parseNameKey(k)
+					bad("%s index entry %q -> entity %d is not a %s of a live entity", what, norm, n, what)
+				}
+				return true, nil
+			})
+			for k := range want {
+				if !got[k] {
+					norm, n, _ := parseNameKey([]byte(k))
+					bad("entity %d has %s %q but no index entry for it", n, what, norm)
+				}
+			}
+			return err
+		}
+		if err := checkSet(pName, names, "name"); err != nil {
+			return err
+		}
+		if err := checkSet(pWord, wordsSeen, "word"); err != nil {
+			return err
+		}
+		kinds := map[uint32]EntityKind{}
+		if err := r.scan([]byte{pKind}, nil, true, func(k, _ []byte) (bool, error) {
+			rep.IndexKeys++
+			kind, n, ok := parseKindKey(k)
+			if !ok {
+				bad("kind index entry %x is malformed", k)
+				return true, nil
+			}
+			if _, dup := kinds[n]; dup {
+				bad("entity %d has two kind index entries", n)
+			}
+			kinds[n] = kind
+			if rec := ents[n]; rec == nil || rec.MergedInto != 0 || rec.Kind != kind {
+				bad("kind index says entity %d is a %s, but it is not a live entity of that kind", n, kind)
+			}
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		for n, rec := range ents {
+			if rec.MergedInto == 0 {
+				if _, ok := kinds[n]; !ok {
+					bad("entity %d (%s) has no kind index entry", n, rec.Key)
+				}
+			}
+		}
+		// Relations and their four index entries.
+		rels := map[triple]*relRec{}
+		if err := r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
+			tr, ok := parseRelationKey(k)
+			if !ok {
+				bad("relation key %x is malformed", k)
+				return true, nil
+			}
+			rec, err := decodeRel(v)
+			if err != nil {
+				bad("relation %s: %v", tr, err)
+				return true, nil
+			}
+			rels[tr] = rec
+			return true, ctx.Err()
+		}); err != nil {
+			return err
+		}
+		for tr, rec := range rels {
+			rep.Relations++
+			for _, end := range []uint32{tr.From, tr.To} {
+				if e := ents[end]; e == nil || e.MergedInto != 0 {
+					bad("relation %s names entity %d, which is not a live entity", tr, end)
+				}
+			}
+			if len(rec.Statements) == 0 {
+				bad("relation %s has no statements", tr)
+			}
+			if want := rec.effective(); rec.Status != want {
+				bad("relation %s has status %s but its statements give %s", tr, rec.Status, want)
+			}
+			if ef, et := ents[tr.From], ents[tr.To]; ef != nil && et != nil && rec.ID != relationID(ef.ID, tr.Type, et.ID) {
+				bad("relation %s has id %s, not the one its ends give", tr, rec.ID)
+			}
+		}
+		incoming, byID, byStatus := map[triple]bool{}, map[triple]bool{}, map[triple]bool{}
+		if err := r.scan([]byte{pIncoming}, nil, true, func(k, _ []byte) (bool, error) {
+			rep.IndexKeys++
+			tr, ok := parseIncomingKey(k)
+			if !ok || rels[tr] == nil {
+				bad("incoming entry %x names no relation", k)
+			}
+			incoming[tr] = true
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		if err := r.scan([]byte{pRelationID}, nil, false, func(k, v []byte) (bool, error) {
+			rep.IndexKeys++
+			id, ok := parseUUIDKey(k, pRelationID)
+			if !ok || len(v) != 9 {
+				bad("relation id entry %x is malformed", k)
+				return true, nil
+			}
+			tr := decodeTriple(v)
+			if rec := rels[tr]; rec == nil || rec.ID != id {
+				bad("relation id %s points at %s, which is not that relation", id, tr)
+			}
+			byID[tr] = true
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		if err := r.scan([]byte{pByStatus}, nil, true, func(k, _ []byte) (bool, error) {
+			rep.IndexKeys++
+			tr, st, ok := parseByStatusKey(k)
+			if !ok {
+				bad("status index entry %x is malformed", k)
+				return true, nil
+			}
+			if rec := rels[tr]; rec == nil || rec.Status != st {
+				bad("status index says relation %s is %s, but it is not", tr, st)
+			}
+			byStatus[tr] = true
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		for tr := range rels {
+			if !incoming[tr] {
+				bad("relation %s has no incoming entry", tr)
+			}
+			if !byID[tr] {
+				bad("relation %s has no id entry", tr)
+			}
+			if !byStatus[tr] {
+				bad("relation %s has no status index entry", tr)
+			}
+		}
+		// Statements and relations name each other.
+		listed := map[uuid.UUID]triple{}
+		for tr, rec := range rels {
+			for _, m := range rec.Statements {
+				listed[m.ID] = tr
+			}
+		}
+		stmts := map[uuid.UUID]bool{}
+		if err := r.scan([]byte{pStatement}, nil, false, func(k, v []byte) (bool, error) {
+			id, ok := parseUUIDKey(k, pStatement)
+			if !ok {
+				bad("statement key %x is malformed", k)
+				return true, nil
+			}
+			rep.Statements++
+			stmts[id] = true
+			rec, err := decodeStmt(v)
+			if err != nil {
+				bad("statement %s: %v", id, err)
+				return true, nil
+			}
+			rel := rels[rec.Rel]
+			if rel == nil {
+				bad("statement %s names relation %s, which does not exist", id, rec.Rel)
+				return true, nil
+			}
+			i := slices.IndexFunc(rel.Statements, func(m stmtMini) bool { return m.ID == id })
+			if i < 0 {
+				bad("statement %s is not listed by its relation %s", id, rec.Rel)
+			} else if m := rel.Statements[i]; m.Status != rec.Status || m.Day != rec.Date.Start() {
+				bad("relation %s keeps statement %s as %s, but it is %s", rec.Rel, id, m.Status, rec.Status)
+			}
+			for _, ref := range append([]uint32{rec.ClaimedBy, rec.Dispute}, docsOf(rec)...) {
+				if ref != 0 && liveOf(ref) == 0 {
+					bad("statement %s names entity %d, which leads to no live entity", id, ref)
+				}
+			}
+			return true, ctx.Err()
+		}); err != nil {
+			return err
+		}
+		for id, tr := range listed {
+			if !stmts[id] {
+				bad("relation %s lists statement %s, which does not exist", tr, id)
+			}
+		}
+		s.verifyMem(ents, rels, bad)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+func docsOf(rec *stmtRec) []uint32 {
+	var out []uint32
+	for _, e := range rec.Evidence {
+		out = append(out, e.Doc)
+	}
+	return out
+}
+
+// verifyMem checks the adjacency cache against the records.
+func (s *Store) verifyMem(ents map[uint32]*entRec, rels map[triple]*relRec, bad func(string, ...any)) {
+	g := s.mem
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	live := 0
+	for n, rec := range ents {
+		if rec.MergedInto == 0 {
+			live++
+			if g.kindOf(n) != rec.Kind {
+				bad("cache has entity %d as %s, store as %s", n, g.kindOf(n), rec.Kind)
+			}
+		}
+	}
+	if live != g.live {
+		bad("cache counts %d live entities, store has %d", g.live, live)
+	}
+	if g.nrel != len(rels) {
+		bad("cache counts %d relations, store has %d", g.nrel, len(rels))
+	}
+	for tr, rec := range rels {
+		slot := g.find(tr)
+		if slot < 0 {
+			bad("relation %s is missing from the cache", tr)
+			continue
+		}
+		want := memRelOf(tr, rec)
+		got := g.rels[slot]
+		if got.status != want.status || got.vFrom != want.vFrom || got.vTo != want.vTo || !slices.Equal(got.st, want.st) {
+			bad("cache holds relation %s differently from the store", tr)
+		}
+		if !slices.Contains(g.in[tr.To], slot) {
+			bad("cache lacks relation %s in the incoming list of %d", tr, tr.To)
+		}
+	}
+}

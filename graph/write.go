@@ -1,0 +1,549 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// UpsertEntity creates the entity in, or updates the one with its key (or, with
+// no key, the one its name resolves to). An update merges: aliases are added,
+// given attributes set, a given name or description replaces the old one;
+// nothing is removed. It returns an error wrapping ErrInvalid for bad input,
+// ErrConflict when the key exists with another kind, ErrAmbiguous when a
+// keyless name fits several entities.
+func (s *Store) UpsertEntity(ctx context.Context, in EntityInput) (*Entity, error) {
+	var n uint32
+	err := s.update(ctx, func(t *wtx) error {
+		var err error
+		n, _, err = t.upsertEntity("", in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.entityByNumber(ctx, n)
+}
+
+// validateEntity checks an EntityInput's fields; prefix names it in errors.
+func validateEntity(prefix string, in *EntityInput) error {
+	if !in.Kind.Valid() {
+		return fmt.Errorf("%w: %skind is required (one of %s)", ErrInvalid, prefix, strings.Join(kindNames[1:], ", "))
+	}
+	if in.Key != "" {
+		if err := checkKey(in.Key); err != nil {
+			return fmt.Errorf("%skey: %w", prefix, err)
+		}
+	}
+	if strings.TrimSpace(in.Name) == "" && in.Key == "" {
+		return fmt.Errorf("%w: %sname or key is required", ErrInvalid, prefix)
+	}
+	if err := checkText(prefix+"name", in.Name, MaxNameLen); err != nil {
+		return err
+	}
+	if err := checkText(prefix+"description", in.Description, MaxTextLen); err != nil {
+		return err
+	}
+	if len(in.Aliases) > MaxAliases {
+		return fmt.Errorf("%w: %saliases: %d aliases, over the limit of %d", ErrLimit, prefix, len(in.Aliases), MaxAliases)
+	}
+	for i, a := range in.Aliases {
+		if err := checkText(fmt.Sprintf("%saliases[%d]", prefix, i), a, MaxNameLen); err != nil {
+			return err
+		}
+		if Normalize(a) == "" {
+			return fmt.Errorf("%w: %saliases[%d]: %q has no letter or digit", ErrInvalid, prefix, i, a)
+		}
+	}
+	return checkAttributes(prefix+"attributes", in.Attributes)
+}
+
+func checkAttributes(field string, attrs []Attribute) error {
+	if len(attrs) > MaxAttributes {
+		return fmt.Errorf("%w: %s: %d attributes, over the limit of %d", ErrLimit, field, len(attrs), MaxAttributes)
+	}
+	for i, a := range attrs {
+		if a.Key == "" {
+			return fmt.Errorf("%w: %s[%d]: key is empty", ErrInvalid, field, i)
+		}
+		if err := checkText(fmt.Sprintf("%s[%d].key", field, i), a.Key, MaxAttributeKeyLn); err != nil {
+			return err
+		}
+		if err := checkText(fmt.Sprintf("%s.%s", field, a.Key), a.Value, MaxTextLen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// upsertEntity applies in within t and returns the entity's number and
+// whether anything changed.
+func (t *wtx) upsertEntity(prefix string, in EntityInput) (uint32, bool, error) {
+	if err := validateEntity(prefix, &in); err != nil {
+		return 0, false, err
+	}
+	in.Name = strings.TrimSpace(in.Name)
+	key := in.Key
+	var n uint32
+	var rec *entRec
+	if key != "" {
+		id := EntityID(key)
+		m, err := t.byID(id)
+		if err != nil {
+			return 0, false, err
+		}
+		if m != 0 {
+			if n, rec, err = t.live(m); err != nil {
+				return 0, false, err
+			}
+		}
+	} else {
+		m, r, err := t.resolve(prefix+"name", in.Name)
+		switch {
+		case err == nil:
+			n, rec = m, r
+		case errors.Is(err, ErrNotFound):
+			key = Slug(in.Name)
+			if m, _ := t.byID(EntityID(key)); m != 0 {
+				if n, rec, err = t.live(m); err != nil {
+					return 0, false, err
+				}
+			}
+		default:
+			return 0, false, err
+		}
+	}
+	if rec == nil {
+		if in.Name == "" {
+			in.Name = key
+		}
+		rec = &entRec{ID: EntityID(key), Key: key, Kind: in.Kind, Name: in.Name, Description: in.Description}
+		mergeAliases(rec, in.Aliases)
+		rec.Attributes = setAttributes(nil, in.Attributes)
+		return t.newEnt(rec), true, nil
+	}
+	if rec.Kind != in.Kind {
+		return 0, false, fmt.Errorf("%w: %skind: %q is already a %s, not a %s", ErrConflict, prefix, rec.Key, rec.Kind, in.Kind)
+	}
+	before := encodeRec(rec)
+	if in.Name != "" && in.Name != rec.Name {
+		if !slices.Contains(rec.Aliases, rec.Name) {
+			rec.Aliases = append(rec.Aliases, rec.Name) // the old name stays findable
+		}
+		rec.Name = in.Name
+	}
+	if in.Description != "" {
+		rec.Description = in.Description
+	}
+	mergeAliases(rec, in.Aliases)
+	rec.Attributes = setAttributes(rec.Attributes, in.Attributes)
+	if string(before) == string(encodeRec(rec)) {
+		return n, false, nil
+	}
+	t.touch(n)
+	return n, true, nil
+}
+
+// mergeAliases adds each alias that is not already the name or an alias.
+func mergeAliases(rec *entRec, aliases []string) {
+	for _, a := range aliases {
+		a = strings.TrimSpace(a)
+		if a == "" || a == rec.Name || slices.Contains(rec.Aliases, a) {
+			continue
+		}
+		rec.Aliases = append(rec.Aliases, a)
+	}
+}
+
+// setAttributes sets each of add on attrs (replacing values of the same key)
+// and returns the result sorted by key.
+func setAttributes(attrs, add []Attribute) []Attribute {
+	out := append([]Attribute(nil), attrs...)
+	for _, a := range add {
+		i := slices.IndexFunc(out, func(b Attribute) bool { return b.Key == a.Key })
+		if i >= 0 {
+			out[i].Value = a.Value
+		} else {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b Attribute) int { return strings.Compare(a.Key, b.Key) })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// AddStatement records a statement on the relation in.From —in.Type→ in.To,
+// creating the relation if needed, and returns the relation with its
+// statements and recomputed effective status. The same statement added twice
+// is stored once. It returns an error wrapping ErrInvalid for bad input,
+// ErrNotFound for a reference to nothing, ErrAmbiguous for a name that fits
+// several entities.
+func (s *Store) AddStatement(ctx context.Context, in StatementInput) (*Relation, error) {
+	var tr triple
+	err := s.update(ctx, func(t *wtx) error {
+		var err error
+		tr, _, err = t.addStatement("", in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.relationByTriple(ctx, tr)
+}
+
+func validateStatement(prefix string, in *StatementInput) error {
+	if !in.Type.Valid() {
+		return fmt.Errorf("%w: %stype is required (one of %s)", ErrInvalid, prefix, strings.Join(typeNames[1:], ", "))
+	}
+	if !in.Status.ValidForStatement() {
+		return fmt.Errorf("%w: %sstatus must be one of ASSERTED, ALLEGED, DENIED, CONFIRMED, RULED, RETRACTED", ErrInvalid, prefix)
+	}
+	if !in.ValidFrom.IsZero() && !in.ValidTo.IsZero() && in.ValidFrom.Start() > in.ValidTo.End() {
+		return fmt.Errorf("%w: %svalidTo %s is before validFrom %s", ErrInvalid, prefix, in.ValidTo, in.ValidFrom)
+	}
+	if err := checkText(prefix+"note", in.Note, MaxTextLen); err != nil {
+		return err
+	}
+	if len(in.Evidence) > MaxEvidence {
+		return fmt.Errorf("%w: %sevidence: %d items, over the limit of %d", ErrLimit, prefix, len(in.Evidence), MaxEvidence)
+	}
+	for i, e := range in.Evidence {
+		f := fmt.Sprintf("%sevidence[%d]", prefix, i)
+		if e.Document == "" && e.URL == "" {
+			return fmt.Errorf("%w: %s needs a document or a url", ErrInvalid, f)
+		}
+		if err := checkText(f+".url", e.URL, MaxTextLen); err != nil {
+			return err
+		}
+		if err := checkText(f+".quote", e.Quote, MaxTextLen); err != nil {
+			return err
+		}
+	}
+	return checkAttributes(prefix+"attributes", in.Attributes)
+}
+
+// addStatement applies in within t; it returns the relation and whether a new
+// statement was stored.
+func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, error) {
+	if err := validateStatement(prefix, &in); err != nil {
+		return triple{}, false, err
+	}
+	from, fromRec, err := t.resolve(prefix+"from", in.From)
+	if err != nil {
+		return triple{}, false, err
+	}
+	to, toRec, err := t.resolve(prefix+"to", in.To)
+	if err != nil {
+		return triple{}, false, err
+	}
+	st := &stmtRec{Status: in.Status, Date: in.Date, Note: in.Note, RecordedAt: t.now}
+	if in.RetractedReason != "" {
+		st.Status = Retracted
+		st.Retraction = &Retraction{Reason: in.RetractedReason, At: t.now, PreviousStatus: in.Status}
+		if in.Status == Retracted {
+			return triple{}, false, fmt.Errorf("%w: %sstatus: a retracted statement gives the status it had before", ErrInvalid, prefix)
+		}
+	}
+	var claimedID, disputeID uuid.UUID
+	if in.ClaimedBy != "" {
+		n, rec, err := t.resolve(prefix+"claimedBy", in.ClaimedBy)
+		if err != nil {
+			return triple{}, false, err
+		}
+		st.ClaimedBy, claimedID = n, rec.ID
+	}
+	if in.Dispute != "" {
+		n, rec, err := t.resolve(prefix+"dispute", in.Dispute)
+		if err != nil {
+			return triple{}, false, err
+		}
+		if rec.Kind != Dispute {
+			return triple{}, false, fmt.Errorf("%w: %sdispute: %q is a %s, not a DISPUTE", ErrInvalid, prefix, rec.Key, rec.Kind)
+		}
+		st.Dispute, disputeID = n, rec.ID
+	}
+	evIDs := make([]uuid.UUID, len(in.Evidence))
+	for i, e := range in.Evidence {
+		ev := evRec{URL: e.URL, Quote: e.Quote}
+		if e.Document != "" {
+			n, rec, err := t.resolve(fmt.Sprintf("%sevidence[%d].document", prefix, i), e.Document)
+			if err != nil {
+				return triple{}, false, err
+			}
+			ev.Doc, evIDs[i] = n, rec.ID
+		}
+		st.Evidence = append(st.Evidence, ev)
+	}
+	tr := triple{From: from, Type: in.Type, To: to}
+	rel, err := t.rel(tr)
+	if err != nil {
+		return triple{}, false, err
+	}
+	relID := relationID(fromRec.ID, in.Type, toRec.ID)
+	id := in.ID
+	if id == uuid.Nil {
+		id = statementID(relID, in, claimedID, disputeID, evIDs)
+	}
+	changed := false
+	if rel == nil {
+		rel = &relRec{ID: relID}
+		changed = true
+	}
+	if !in.ValidFrom.IsZero() && rel.ValidFrom != in.ValidFrom {
+		rel.ValidFrom, changed = in.ValidFrom, true
+	}
+	if !in.ValidTo.IsZero() && rel.ValidTo != in.ValidTo {
+		rel.ValidTo, changed = in.ValidTo, true
+	}
+	if attrs := setAttributes(rel.Attributes, in.Attributes); !slices.Equal(attrs, rel.Attributes) {
+		rel.Attributes, changed = attrs, true
+	}
+	added := false
+	if !slices.ContainsFunc(rel.Statements, func(m stmtMini) bool { return m.ID == id }) {
+		existing, err := t.stmt(id)
+		if err != nil {
+			return triple{}, false, err
+		}
+		if existing != nil {
+			// The id is taken by a statement now on another relation (it moved
+			// in a merge): the same words said again are a new statement.
+			return triple{}, false, fmt.Errorf("%w: %sstatement %s already exists on another relation", ErrConflict, prefix, id)
+		}
+		st.Rel = tr
+		t.setStmt(id, st)
+		rel.Statements = append(rel.Statements, stmtMini{ID: id, Status: st.Status, Day: st.Date.Start()})
+		added, changed = true, true
+	}
+	if changed {
+		rel.Status = rel.effective()
+		t.setRel(tr, rel)
+	}
+	return tr, added, nil
+}
+
+// statementID derives a statement's id from its content, so the same
+// statement loaded twice is stored once.
+func statementID(rel uuid.UUID, in StatementInput, claimedBy, dispute uuid.UUID, docs []uuid.UUID) uuid.UUID {
+	var b strings.Builder
+	b.WriteString("statement:")
+	b.Write(rel[:])
+	fmt.Fprintf(&b, "|%s|%s|%s|%s|%q", in.Status, claimedBy, in.Date, dispute, in.Note)
+	for i, e := range in.Evidence {
+		fmt.Fprintf(&b, "|%s|%q|%q", docs[i], e.URL, e.Quote)
+	}
+	return uuid.NewSHA1(Namespace, []byte(b.String()))
+}
+
+// RetractStatement withdraws statement id with a reason: it is kept, marked
+// RETRACTED with the reason, time and previous status, and its relation's
+// effective status is recomputed. It returns the relation. Errors wrap
+// ErrNotFound (no such statement), ErrInvalid (empty reason) or ErrConflict
+// (already retracted).
+func (s *Store) RetractStatement(ctx context.Context, id uuid.UUID, reason string) (*Relation, error) {
+	var tr triple
+	err := s.update(ctx, func(t *wtx) error {
+		reason = strings.TrimSpace(reason)
+		if reason == "" {
+			return fmt.Errorf("%w: reason is required to retract a statement", ErrInvalid)
+		}
+		if err := checkText("reason", reason, MaxTextLen); err != nil {
+			return err
+		}
+		st, err := t.stmt(id)
+		if err != nil {
+			return err
+		}
+		if st == nil {
+			return fmt.Errorf("%w: no statement has id %s", ErrNotFound, id)
+		}
+		if st.Status == Retracted {
+			return fmt.Errorf("%w: statement %s is already retracted", ErrConflict, id)
+		}
+		st.Retraction = &Retraction{Reason: reason, At: t.now, PreviousStatus: st.Status}
+		st.Status = Retracted
+		t.setStmt(id, st)
+		tr = st.Rel
+		rel, err := t.rel(tr)
+		if err != nil {
+			return err
+		}
+		if rel == nil {
+			return fmt.Errorf("statement %s names relation %s, which does not exist", id, tr)
+		}
+		for i := range rel.Statements {
+			if rel.Statements[i].ID == id {
+				rel.Statements[i].Status = Retracted
+			}
+		}
+		rel.Status = rel.effective()
+		t.setRel(tr, rel)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.relationByTriple(ctx, tr)
+}
+
+// AddAlias adds alias to the entity ref names and returns the entity. Errors
+// wrap ErrNotFound, ErrAmbiguous or ErrInvalid.
+func (s *Store) AddAlias(ctx context.Context, ref, alias string) (*Entity, error) {
+	var n uint32
+	err := s.update(ctx, func(t *wtx) error {
+		alias = strings.TrimSpace(alias)
+		if err := checkText("alias", alias, MaxNameLen); err != nil {
+			return err
+		}
+		if Normalize(alias) == "" {
+			return fmt.Errorf("%w: alias %q has no letter or digit", ErrInvalid, alias)
+		}
+		var rec *entRec
+		var err error
+		if n, rec, err = t.resolve("entity", ref); err != nil {
+			return err
+		}
+		if len(rec.Aliases) >= MaxAliases {
+			return fmt.Errorf("%w: %q already has %d aliases", ErrLimit, rec.Key, len(rec.Aliases))
+		}
+		before := len(rec.Aliases)
+		mergeAliases(rec, []string{alias})
+		if len(rec.Aliases) != before {
+			t.touch(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.entityByNumber(ctx, n)
+}
+
+// MergeEntities folds duplicate into keep: every relation and statement of the
+// duplicate moves to keep (joining keep's own relation of the same type and
+// end where there is one), the duplicate's key, name and aliases become
+// aliases of keep, its attributes fill keep's gaps, and its id resolves to
+// keep from then on. It returns the kept entity. Errors wrap ErrNotFound,
+// ErrAmbiguous, or ErrInvalid when both name the same entity.
+func (s *Store) MergeEntities(ctx context.Context, keepRef, dupRef string) (*Entity, error) {
+	var keep uint32
+	err := s.update(ctx, func(t *wtx) error {
+		var err error
+		var keepRec, dupRec *entRec
+		var dup uint32
+		if keep, keepRec, err = t.resolve("keep", keepRef); err != nil {
+			return err
+		}
+		if dup, dupRec, err = t.resolve("duplicate", dupRef); err != nil {
+			return err
+		}
+		if keep == dup {
+			return fmt.Errorf("%w: keep %q and duplicate %q are the same entity (%s); cannot merge an entity into itself", ErrInvalid, keepRef, dupRef, keepRec.Key)
+		}
+		// Relations of the duplicate, from the cache: it equals the committed
+		// state because writers are serialised.
+		g := t.s.mem
+		var moving []triple
+		if int(dup) < len(g.out) {
+			for _, slot := range g.out[dup] {
+				moving = append(moving, g.rels[slot].t)
+			}
+			for _, slot := range g.in[dup] {
+				if g.rels[slot].t.From != dup {
+					moving = append(moving, g.rels[slot].t)
+				}
+			}
+		}
+		for _, old := range moving {
+			if err := t.moveRelation(old, dup, keep); err != nil {
+				return err
+			}
+		}
+		mergeAliases(keepRec, append([]string{dupRec.Key, dupRec.Name}, dupRec.Aliases...))
+		for _, a := range dupRec.Attributes {
+			if !slices.ContainsFunc(keepRec.Attributes, func(b Attribute) bool { return b.Key == a.Key }) {
+				keepRec.Attributes = setAttributes(keepRec.Attributes, []Attribute{a})
+			}
+		}
+		if keepRec.Description == "" {
+			keepRec.Description = dupRec.Description
+		}
+		t.touch(keep)
+		*dupRec = entRec{ID: dupRec.ID, Key: dupRec.Key, Kind: dupRec.Kind, Name: dupRec.Name, MergedInto: keep}
+		t.touch(dup)
+		t.ids[dupRec.ID] = keep
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.entityByNumber(ctx, keep)
+}
+
+// moveRelation re-homes relation old from dup to keep, joining an existing
+// relation with the same new triple.
+func (t *wtx) moveRelation(old triple, dup, keep uint32) error {
+	rec, err := t.rel(old)
+	if err != nil {
+		return err
+	}
+	if rec == nil {
+		return fmt.Errorf("relation %s is in the adjacency cache but not in the store", old)
+	}
+	nt := old
+	if nt.From == dup {
+		nt.From = keep
+	}
+	if nt.To == dup {
+		nt.To = keep
+	}
+	target, err := t.rel(nt)
+	if err != nil {
+		return err
+	}
+	if target == nil {
+		fromRec, err := t.ent(nt.From)
+		if err != nil {
+			return err
+		}
+		toRec, err := t.ent(nt.To)
+		if err != nil {
+			return err
+		}
+		target = &relRec{ID: relationID(fromRec.ID, nt.Type, toRec.ID)}
+	}
+	if target.ValidFrom.IsZero() {
+		target.ValidFrom = rec.ValidFrom
+	}
+	if target.ValidTo.IsZero() {
+		target.ValidTo = rec.ValidTo
+	}
+	for _, a := range rec.Attributes {
+		if !slices.ContainsFunc(target.Attributes, func(b Attribute) bool { return b.Key == a.Key }) {
+			target.Attributes = setAttributes(target.Attributes, []Attribute{a})
+		}
+	}
+	for _, m := range rec.Statements {
+		st, err := t.stmt(m.ID)
+		if err != nil {
+			return err
+		}
+		if st == nil {
+			return fmt.Errorf("relation %s lists statement %s, which does not exist", old, m.ID)
+		}
+		st.Rel = nt
+		t.setStmt(m.ID, st)
+		if !slices.ContainsFunc(target.Statements, func(x stmtMini) bool { return x.ID == m.ID }) {
+			target.Statements = append(target.Statements, m)
+		}
+	}
+	target.Status = target.effective()
+	t.setRel(old, nil)
+	t.setRel(nt, target)
+	return nil
+}

@@ -1,0 +1,42 @@
+// Package server serves a GraphQL schema over HTTP: the /graphql endpoint, a
+// GraphiQL playground at /, and /healthz. It knows nothing of the whosedata
+// domain; it serves any *graphql.Schema built with graph-gophers/graphql-go.
+//
+// # Map of the package
+//
+//   - server.go: [Config], [New], [Server.Handler], [Server.Serve] and
+//     [Server.ListenAndServe] with explicit HTTP timeouts and graceful shutdown.
+//   - graphql.go: the /graphql endpoint (GET, and POST with application/json
+//     or application/graphql).
+//   - errors.go: the error codes, the one mapping from graphql-go errors to
+//     extensions.code, and the one mapping from codes to HTTP statuses.
+//   - access.go: who may write ([WriteAllowed]), bearer tokens, loopback
+//     detection and the request id ([RequestID]).
+//   - middleware.go: request ids, the access log, panic recovery, CORS and
+//     security headers.
+//   - operation.go: a small GraphQL lexer that finds an operation's type, so
+//     GET requests can refuse mutations with a clear message.
+//   - playground.go: the embedded GraphiQL bundle (built by
+//     playground/build.sh) and the page shown when it is not built.
+//
+// # Access
+//
+// The server does not decide which operations write. Resolvers of mutations
+// call [WriteAllowed] with their context and fail with UNAUTHENTICATED when it
+// returns false. [WriteAllowed] is true when a token is configured and the
+// request carries it as "Authorization: Bearer <token>", or when no token is
+// configured and the server listens on a loopback address. A request with a
+// wrong bearer token is refused with HTTP 401 before any execution. GET
+// requests never write.
+//
+// Browsers cannot send application/json or application/graphql to another
+// origin without a CORS preflight, and the server accepts no other POST body
+// types, so a web page from a foreign origin cannot make a local server write.
+//
+// # Errors
+//
+// Every error in a response carries extensions.code: NOT_FOUND, BAD_INPUT,
+// UNAUTHENTICATED, LIMIT_EXCEEDED or INTERNAL. Codes set by resolvers are kept;
+// resolver errors without a code become INTERNAL, and their text is logged
+// with the request id instead of being returned.
+package server

@@ -1,0 +1,167 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+)
+
+// gqlRequest is one GraphQL request, from a URL query string or a body.
+type gqlRequest struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+	Extensions    map[string]any `json:"extensions"` // accepted and ignored
+}
+
+// badRequest is a request the endpoint refuses before execution.
+type badRequest struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *badRequest) Error() string { return e.message }
+
+func badInput(status int, message string) *badRequest {
+	return &badRequest{status: status, code: CodeBadInput, message: message}
+}
+
+// graphqlHandler returns the /graphql endpoint. loopback tells whether the
+// listener is reachable from this machine only, which decides whether clients
+// without a token may write.
+func (s *Server) graphqlHandler(loopback bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		check := checkToken(r, s.cfg.Token)
+		if check == tokenWrong {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="whosedata", error="invalid_token"`)
+			writeError(w, http.StatusUnauthorized, CodeUnauthenticated, "invalid bearer token")
+			return
+		}
+
+		var (
+			req *gqlRequest
+			err error
+		)
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			req, err = requestFromQuery(r.URL.RawQuery)
+			if err == nil && operationType(req.Query, req.OperationName) == "mutation" {
+				w.Header().Set("Allow", "POST")
+				err = badInput(http.StatusMethodNotAllowed, "mutations must be sent with POST")
+			}
+		case http.MethodPost:
+			req, err = s.requestFromBody(w, r)
+		case http.MethodOptions:
+			// A preflight from an origin CORS does not allow, or CORS off.
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			err = badInput(http.StatusMethodNotAllowed, "use GET or POST")
+		}
+		if err == nil && req.Query == "" {
+			err = badInput(http.StatusBadRequest, `missing "query"`)
+		}
+		if bad, ok := errors.AsType[*badRequest](err); ok {
+			writeError(w, bad.status, bad.code, bad.message)
+			return
+		}
+
+		write := r.Method == http.MethodPost && mayWrite(s.cfg.Token != "", check, loopback)
+		ctx := context.WithValue(r.Context(), writeKey, write)
+		ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+		defer cancel()
+
+		resp := s.cfg.Schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
+		out := make([]*gqlerrors.QueryError, len(resp.Errors))
+		for i, e := range resp.Errors {
+			pub, internal := publicError(e, s.cfg.RequestTimeout)
+			if internal {
+				s.log.LogAttrs(ctx, slog.LevelError, "graphql internal error",
+					slog.String("request_id", RequestID(ctx)),
+					slog.String("error", e.Message),
+					slog.Any("path", e.Path))
+			}
+			out[i] = pub
+		}
+		resp.Errors = out
+		writeJSON(w, http.StatusOK, resp)
+	})
+}
+
+// requestFromQuery reads a GET request's query, operationName and variables
+// (JSON) from a URL query string.
+func requestFromQuery(rawQuery string) (*gqlRequest, error) {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, badInput(http.StatusBadRequest, "malformed URL query string: "+err.Error())
+	}
+	req := &gqlRequest{Query: q.Get("query"), OperationName: q.Get("operationName")}
+	if v := q.Get("variables"); v != "" {
+		if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+			return nil, badInput(http.StatusBadRequest, `"variables" is not a JSON object: `+err.Error())
+		}
+	}
+	return req, nil
+}
+
+// requestFromBody reads a POST request: a JSON body, or an application/graphql
+// body holding the query (with operationName and variables, if any, in the URL
+// query string). Bodies larger than Config.MaxBodyBytes are refused.
+func (s *Server) requestFromBody(w http.ResponseWriter, r *http.Request) (*gqlRequest, error) {
+	ct := r.Header.Get("Content-Type")
+	mediaType, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mediaType != "application/json" && mediaType != "application/graphql") {
+		return nil, badInput(http.StatusUnsupportedMediaType,
+			"Content-Type must be application/json or application/graphql, not "+strconv.Quote(ct))
+	}
+	tooLarge := &badRequest{
+		status:  http.StatusRequestEntityTooLarge,
+		code:    CodeLimitExceeded,
+		message: "request body is larger than the limit of " + byteCount(s.cfg.MaxBodyBytes),
+	}
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return nil, tooLarge
+		}
+		return nil, badInput(http.StatusBadRequest, "reading the request body: "+err.Error())
+	}
+
+	if mediaType == "application/graphql" {
+		req, err := requestFromQuery(r.URL.RawQuery)
+		if err != nil {
+			return nil, err
+		}
+		req.Query = string(body)
+		return req, nil
+	}
+
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		return nil, badInput(http.StatusBadRequest, "batched requests are not supported; send one request per POST")
+	}
+	var req gqlRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&req); err != nil {
+		return nil, badInput(http.StatusBadRequest, "request body is not valid JSON: "+err.Error())
+	}
+	if dec.Decode(new(json.RawMessage)) != io.EOF {
+		return nil, badInput(http.StatusBadRequest, "request body holds more than one JSON value")
+	}
+	return &req, nil
+}
