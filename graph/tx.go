@@ -391,17 +391,10 @@ func (t *wtx) ops() []kvOp {
 			set(statementKey(id), encodeRec(sl.cur))
 		}
 	}
-	// Sorted ops write sorted batches, which Badger ingests fastest; a key
-	// both deleted and set keeps only its last op.
-	slices.SortStableFunc(ops, func(a, b kvOp) int { return bytes.Compare(a.Key, b.Key) })
-	out := ops[:0]
-	for i, op := range ops {
-		if i+1 < len(ops) && bytes.Equal(op.Key, ops[i+1].Key) {
-			continue
-		}
-		out = append(out, op)
-	}
-	return out
+	// Sorted ops write sorted batches, which Badger ingests fastest. Each key
+	// is produced at most once above, so an unstable sort is safe.
+	slices.SortFunc(ops, func(a, b kvOp) int { return bytes.Compare(a.Key, b.Key) })
+	return ops
 }
 
 func liveKind(rec *entRec) EntityKind {

@@ -1,0 +1,68 @@
+package graph_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/whosedata/whosedata/graph"
+	"github.com/whosedata/whosedata/internal/synth"
+)
+
+// The benchmark graph: 20k entities, 100k statements.
+var benchCfg = synth.Config{Entities: 20000, Statements: 100000, Seed: 1}
+
+func BenchmarkImport(b *testing.B) {
+	g := synth.Generate(benchCfg)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		s, err := graph.Open(b.TempDir(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := s.Import(context.Background(), g.Batch); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(g.Batch.Statements)*b.N)/b.Elapsed().Seconds(), "statements/s")
+}
+
+func benchLineage(b *testing.B, dir graph.LineageDirection, opts graph.LineageOptions) {
+	g := synth.Generate(benchCfg)
+	s, err := graph.Open(b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Import(context.Background(), g.Batch); err != nil {
+		b.Fatal(err)
+	}
+	seeds := g.Seeds(100, 7)
+	opts.Direction = dir
+	hits := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		h, err := s.Lineage(context.Background(), seeds[i%len(seeds)], opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits += len(h)
+		i++
+	}
+	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
+}
+
+func BenchmarkLineageDownstream(b *testing.B) { benchLineage(b, graph.Downstream, graph.LineageOptions{}) }
+func BenchmarkLineageUpstream(b *testing.B)   { benchLineage(b, graph.Upstream, graph.LineageOptions{}) }
+func BenchmarkLineageDownstreamAsOf(b *testing.B) {
+	benchLineage(b, graph.Downstream, graph.LineageOptions{AsOf: graph.MustParseDate("2023-01"), MinStatus: graph.Asserted})
+}
+func BenchmarkLineageDownstreamPaths(b *testing.B) {
+	benchLineage(b, graph.Downstream, graph.LineageOptions{Paths: true, Limit: 100})
+}

@@ -1,0 +1,97 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/hex"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// TestKeyBytes pins the exact layout of every key type: a change here is a
+// change of the on-disk format and needs a schemaVersion bump.
+func TestKeyBytes(t *testing.T) {
+	id := uuid.MustParse("00112233-4455-6677-8899-aabbccddeeff")
+	tr := triple{From: 0x01020304, Type: TrainedOn, To: 0x0a0b0c0d}
+	cases := []struct {
+		name string
+		key  []byte
+		want string
+	}{
+		{"meta", metaKey("schema"), "00736368656d61"},
+		{"entity", entityKey(0x01020304), "0101020304"},
+		{"entityID", entityIDKey(id), "0200112233445566778899aabbccddeeff"},
+		{"name", nameKey("xcorp", 7), "0378636f72700000000007"},
+		{"nameExact", nameExact("xcorp"), "0378636f727000"},
+		{"namePrefix", namePrefix("xc"), "037863"},
+		{"word", wordKey("corp", 7), "04636f72700000000007"},
+		{"kind", kindKey(Dataset, 9), "050300000009"},
+		{"relation", relationKey(tr), "0601020304010a0b0c0d"},
+		{"incoming", incomingKey(tr), "070a0b0c0d0101020304"},
+		{"relationID", relationIDKey(id), "0800112233445566778899aabbccddeeff"},
+		{"byStatus", byStatusKey(tr, Alleged), "090104010203040a0b0c0d"},
+		{"statement", statementKey(id), "0a00112233445566778899aabbccddeeff"},
+		{"relationsFrom", relationsFrom(0x01020304), "0601020304"},
+		{"incomingTo", incomingTo(0x0a0b0c0d), "070a0b0c0d"},
+	}
+	for _, c := range cases {
+		if got := hex.EncodeToString(c.key); got != c.want {
+			t.Errorf("%s key = %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+func TestKeyRoundTrip(t *testing.T) {
+	id := uuid.New()
+	tr := triple{From: 42, Type: RelatedTo, To: 1 << 31}
+	if got, ok := parseRelationKey(relationKey(tr)); !ok || got != tr {
+		t.Errorf("relation round trip: %v %v", got, ok)
+	}
+	if got, ok := parseIncomingKey(incomingKey(tr)); !ok || got != tr {
+		t.Errorf("incoming round trip: %v %v", got, ok)
+	}
+	if got, st, ok := parseByStatusKey(byStatusKey(tr, Ruled)); !ok || got != tr || st != Ruled {
+		t.Errorf("byStatus round trip: %v %v %v", got, st, ok)
+	}
+	if got := decodeTriple(encodeTriple(tr)); got != tr {
+		t.Errorf("triple round trip: %v", got)
+	}
+	if norm, n, ok := parseNameKey(nameKey("llama2", 99)); !ok || norm != "llama2" || n != 99 {
+		t.Errorf("name round trip: %q %d %v", norm, n, ok)
+	}
+	if norm, n, ok := parseNameKey(wordKey("llama", 5)); !ok || norm != "llama" || n != 5 {
+		t.Errorf("word round trip: %q %d %v", norm, n, ok)
+	}
+	if k, n, ok := parseKindKey(kindKey(License, 77)); !ok || k != License || n != 77 {
+		t.Errorf("kind round trip: %v %d %v", k, n, ok)
+	}
+	if n, ok := parseEntityKey(entityKey(123456)); !ok || n != 123456 {
+		t.Errorf("entity round trip: %d %v", n, ok)
+	}
+	for _, p := range []byte{pEntityID, pRelationID, pStatement} {
+		k := append([]byte{p}, id[:]...)
+		if got, ok := parseUUIDKey(k, p); !ok || got != id {
+			t.Errorf("uuid key %x round trip: %v %v", p, got, ok)
+		}
+	}
+	if !bytes.HasPrefix(nameKey("xcorp", 1), nameExact("xcorp")) || !bytes.HasPrefix(nameKey("xcorp", 1), namePrefix("xc")) {
+		t.Error("name prefixes do not prefix name keys")
+	}
+	if bytes.HasPrefix(nameKey("xcorpx", 1), nameExact("xcorp")) {
+		t.Error("exact name prefix matches a longer name")
+	}
+	if _, _, ok := parseNameKey([]byte{pName, 'a'}); ok {
+		t.Error("short name key parsed")
+	}
+}
+
+func TestOpsJournalCodec(t *testing.T) {
+	ops := []kvOp{{Key: []byte("a"), Value: []byte("1")}, {Key: []byte("bb"), Del: true}, {Key: []byte{0}, Value: nil}}
+	got, err := decodeOps(encodeOps(ops))
+	if err != nil || len(got) != 3 || string(got[0].Value) != "1" || !got[1].Del || got[2].Key[0] != 0 {
+		t.Fatalf("round trip: %+v %v", got, err)
+	}
+	if _, err := decodeOps(encodeOps(ops)[:6]); err == nil {
+		t.Fatal("truncated journal decoded")
+	}
+}
