@@ -39,6 +39,10 @@ type kvEngine interface {
 }
 
 // badgerEngine is kvEngine on Badger.
+// maxInMemoryValue is Badger's largest value threshold (1 MiB); it bounds the
+// size of one record in an in-memory store.
+const maxInMemoryValue = 1 << 20
+
 type badgerEngine struct {
 	db      *badger.DB
 	durable bool
@@ -65,7 +69,10 @@ func badgerOptions(dir string, inMemory, durable bool, log *slog.Logger) badger.
 		WithNumCompactors(2).
 		WithDetectConflicts(false) // the store serialises writers itself
 	if inMemory {
+		// Without a value log every value lives in the LSM tree, and Badger
+		// refuses values above the threshold: raise it to its maximum.
 		o.Dir, o.ValueDir = "", ""
+		o = o.WithValueThreshold(maxInMemoryValue)
 	}
 	return o
 }

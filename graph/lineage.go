@@ -70,6 +70,7 @@ type scratch struct {
 	best   []ClaimStatus
 	parent []int32 // slot of the relation that reached the entity; -1 for the start
 	seed   []bool
+	ref    []int32 // index of the entity's hit in the result, -1 when none
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -82,6 +83,7 @@ func getScratch(n int) *scratch {
 		sc.best = make([]ClaimStatus, len(sc.stamp))
 		sc.parent = make([]int32, len(sc.stamp))
 		sc.seed = make([]bool, len(sc.stamp))
+		sc.ref = make([]int32, len(sc.stamp))
 		sc.gen = 0
 	}
 	sc.gen++
@@ -95,7 +97,7 @@ func getScratch(n int) *scratch {
 func (sc *scratch) seen(n uint32) bool { return sc.stamp[n] == sc.gen }
 
 func (sc *scratch) visit(n uint32, d int32, st ClaimStatus, parent int32) {
-	sc.stamp[n], sc.dist[n], sc.best[n], sc.parent[n], sc.seed[n] = sc.gen, d, st, parent, false
+	sc.stamp[n], sc.dist[n], sc.best[n], sc.parent[n], sc.seed[n], sc.ref[n] = sc.gen, d, st, parent, false, -1
 }
 
 // hitRef is a hit before its entity and path are loaded.
@@ -144,7 +146,7 @@ func (s *Store) Lineage(ctx context.Context, ref string, opts LineageOptions) ([
 	scratchPool.Put(sc)
 	out := make([]LineageHit, 0, len(refs))
 	err = s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		for i, h := range refs {
 			e, err := x.entity(h.n)
 			if err != nil {
@@ -236,11 +238,12 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 		return len(opts.Kinds) == 0 || slices.Contains(opts.Kinds, g.kinds[n])
 	}
 	var refs []hitRef
-	holders := map[uint32]int{} // holder entity -> index in refs
+	holders := map[uint32]int{} // holders not reached by data flow -> index in refs
 	for _, h := range flow {
 		if !isHit(h) {
 			continue
 		}
+		sc.ref[h] = int32(len(refs))
 		refs = append(refs, hitRef{n: h, depth: sc.dist[h], status: sc.best[h]})
 	}
 	for _, h := range flow {
@@ -261,26 +264,19 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 				continue
 			}
 			cand := hitRef{n: y, depth: sc.dist[h] + 1, status: min(st, sc.best[h]), via: h, slot: slot}
-			if sc.seen(y) && (sc.dist[y] < cand.depth || (sc.dist[y] == cand.depth && sc.best[y] >= cand.status)) {
-				continue // reached at least as well by data flow
-			}
-			if i, ok := holders[y]; ok {
-				old := refs[i]
-				if old.depth < cand.depth || (old.depth == cand.depth && old.status >= cand.status) {
-					continue
-				}
-				refs[i] = cand
-				continue
-			}
+			i, known := holders[y]
 			if sc.seen(y) {
-				// Replace the data-flow hit with the shorter or stronger holder path.
-				i := slices.IndexFunc(refs, func(r hitRef) bool { return r.n == y })
-				refs[i] = cand
-				holders[y] = i
+				i, known = int(sc.ref[y]), true
+			}
+			if !known {
+				holders[y] = len(refs)
+				refs = append(refs, cand)
 				continue
 			}
-			holders[y] = len(refs)
-			refs = append(refs, cand)
+			// Keep the shorter, then stronger, of the two ways to reach y.
+			if old := refs[i]; cand.depth < old.depth || (cand.depth == old.depth && cand.status > old.status) {
+				refs[i] = cand
+			}
 		}
 	}
 	refs = slices.DeleteFunc(refs, func(r hitRef) bool { return !kindOK(r.n) })

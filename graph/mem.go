@@ -14,6 +14,7 @@ import (
 type memGraph struct {
 	mu    sync.RWMutex
 	kinds []EntityKind // by entity number; 0 = no live entity
+	ents  []*Entity    // by entity number: the public form of each live entity, shared read-only
 	out   [][]int32    // by entity number: relation slots leaving it, sorted by (type, to)
 	in    [][]int32    // by entity number: relation slots entering it, sorted by (type, from)
 	rels  []memRel     // by slot
@@ -36,15 +37,38 @@ type memRel struct {
 }
 
 func newMemGraph() *memGraph {
-	return &memGraph{kinds: make([]EntityKind, 1), out: make([][]int32, 1), in: make([][]int32, 1)}
+	return &memGraph{kinds: make([]EntityKind, 1), ents: make([]*Entity, 1), out: make([][]int32, 1), in: make([][]int32, 1)}
 }
 
 func (g *memGraph) grow(n uint32) {
 	for uint32(len(g.kinds)) <= n {
 		g.kinds = append(g.kinds, 0)
+		g.ents = append(g.ents, nil)
 		g.out = append(g.out, nil)
 		g.in = append(g.in, nil)
 	}
+}
+
+// setEntity records entity n's current record (nil or merged: no live entity).
+func (g *memGraph) setEntity(n uint32, rec *entRec) {
+	g.grow(n)
+	if rec == nil || rec.MergedInto != 0 {
+		g.setKind(n, 0)
+		g.ents[n] = nil
+		return
+	}
+	g.setKind(n, rec.Kind)
+	g.ents[n] = publicEntity(rec)
+}
+
+// entity returns the cached public form of live entity n, or nil.
+func (g *memGraph) entity(n uint32) *Entity {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if int(n) < len(g.ents) {
+		return g.ents[n]
+	}
+	return nil
 }
 
 // setKind records entity n as live with kind k, or removed when k is 0.

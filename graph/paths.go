@@ -74,7 +74,7 @@ func (s *Store) Paths(ctx context.Context, from, to string, opts PathOptions) ([
 	g.mu.RUnlock()
 	var out []Path
 	err = s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		for _, p := range found {
 			path := Path{Status: p.status}
 			for _, tr := range p.rels {
@@ -268,7 +268,7 @@ func (s *Store) Neighborhood(ctx context.Context, ref string, depth, limit int) 
 	g.mu.RUnlock()
 	sub := &Subgraph{}
 	err = s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		for _, n := range nodes {
 			e, err := x.entity(n)
 			if err != nil {

@@ -21,12 +21,13 @@ const (
 // answer with many relations reads each entity once.
 type rtx struct {
 	r    kvReader
+	g    *memGraph
 	ents map[uint32]*entRec
 	pub  map[uint32]*Entity
 }
 
-func newRtx(r kvReader) *rtx {
-	return &rtx{r: r, ents: map[uint32]*entRec{}, pub: map[uint32]*Entity{}}
+func (s *Store) newRtx(r kvReader) *rtx {
+	return &rtx{r: r, g: s.mem, ents: map[uint32]*entRec{}, pub: map[uint32]*Entity{}}
 }
 
 func (x *rtx) rawEnt(n uint32) (*entRec, error) {
@@ -89,6 +90,9 @@ func (x *rtx) resolve(field, ref string) (uint32, *entRec, error) {
 // entity returns the public form of the live entity behind n (following
 // merges); nil when there is none.
 func (x *rtx) entity(n uint32) (*Entity, error) {
+	if e := x.g.entity(n); e != nil {
+		return e, nil
+	}
 	if e, ok := x.pub[n]; ok {
 		return e, nil
 	}
@@ -100,8 +104,7 @@ func (x *rtx) entity(n uint32) (*Entity, error) {
 		x.pub[n] = e
 		return e, nil
 	}
-	e := &Entity{ID: rec.ID, Key: rec.Key, Kind: rec.Kind, Name: rec.Name, Description: rec.Description,
-		Aliases: slices.Clone(rec.Aliases), Attributes: slices.Clone(rec.Attributes)}
+	e := publicEntity(rec)
 	x.pub[n], x.pub[m] = e, e
 	return e, nil
 }
@@ -186,13 +189,18 @@ func (x *rtx) optEntity(n uint32) (*Entity, error) {
 	return x.entity(n)
 }
 
+func publicEntity(rec *entRec) *Entity {
+	return &Entity{ID: rec.ID, Key: rec.Key, Kind: rec.Kind, Name: rec.Name, Description: rec.Description,
+		Aliases: slices.Clone(rec.Aliases), Attributes: slices.Clone(rec.Attributes)}
+}
+
 // Entity returns the entity ref names: its id, key, name or an alias (names
 // ignore case, spacing and punctuation). Errors wrap ErrNotFound, or
 // ErrAmbiguous listing every entity the name fits.
 func (s *Store) Entity(ctx context.Context, ref string) (*Entity, error) {
 	var e *Entity
 	err := s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		n, _, err := x.resolve("ref", ref)
 		if err != nil {
 			return err
@@ -207,7 +215,7 @@ func (s *Store) entityByNumber(ctx context.Context, n uint32) (*Entity, error) {
 	var e *Entity
 	err := s.view(ctx, func(r kvReader) error {
 		var err error
-		e, err = newRtx(r).entity(n)
+		e, err = s.newRtx(r).entity(n)
 		if err == nil && e == nil {
 			err = fmt.Errorf("%w: entity %d", ErrNotFound, n)
 		}
@@ -228,7 +236,7 @@ func (s *Store) Relation(ctx context.Context, id uuid.UUID) (*Relation, error) {
 		if !ok || len(v) != 9 {
 			return fmt.Errorf("%w: no relation has id %s", ErrNotFound, id)
 		}
-		rel, err = newRtx(r).relation(decodeTriple(v), true)
+		rel, err = s.newRtx(r).relation(decodeTriple(v), true)
 		if err == nil && rel == nil {
 			err = fmt.Errorf("%w: no relation has id %s", ErrNotFound, id)
 		}
@@ -241,7 +249,7 @@ func (s *Store) relationByTriple(ctx context.Context, tr triple) (*Relation, err
 	var rel *Relation
 	err := s.view(ctx, func(r kvReader) error {
 		var err error
-		rel, err = newRtx(r).relation(tr, true)
+		rel, err = s.newRtx(r).relation(tr, true)
 		if err == nil && rel == nil {
 			err = fmt.Errorf("%w: relation %s", ErrNotFound, tr)
 		}
@@ -256,7 +264,7 @@ func (s *Store) Statement(ctx context.Context, id uuid.UUID) (*Statement, error)
 	var st *Statement
 	err := s.view(ctx, func(r kvReader) error {
 		var err error
-		st, err = newRtx(r).statement(id)
+		st, err = s.newRtx(r).statement(id)
 		if err == nil && st == nil {
 			err = fmt.Errorf("%w: no statement has id %s", ErrNotFound, id)
 		}
@@ -270,7 +278,7 @@ func (s *Store) Statement(ctx context.Context, id uuid.UUID) (*Statement, error)
 func (s *Store) Node(ctx context.Context, id uuid.UUID) (any, error) {
 	var out any
 	err := s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		if n, err := x.byID(id); err != nil {
 			return err
 		} else if n != 0 {
@@ -389,7 +397,7 @@ func (s *Store) entityPage(ctx context.Context, p Page, keep func(uint32, Entity
 	g.mu.RUnlock()
 	page := &EntityPage{}
 	err = s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		for _, n := range all {
 			var e *Entity
 			if filter != nil {
@@ -450,7 +458,7 @@ func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, 
 	}
 	page := &RelationPage{}
 	err = s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		n, _, err := x.resolve("entity", ref)
 		if err != nil {
 			return err
@@ -556,7 +564,7 @@ func (s *Store) Relations(ctx context.Context, t RelationType, statuses []ClaimS
 		from = append(append([]byte{pByStatus}, b...), 0) // the first key after the cursor
 	}
 	err = s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		return r.scan(prefix, from, true, func(k, _ []byte) (bool, error) {
 			tr, st, ok := parseByStatusKey(k)
 			if !ok || !match(tr.Type, st) {
@@ -618,7 +626,7 @@ func (s *Store) resolveNumber(ctx context.Context, field, ref string) (uint32, e
 	var n uint32
 	err := s.view(ctx, func(r kvReader) error {
 		var err error
-		n, _, err = newRtx(r).resolve(field, ref)
+		n, _, err = s.newRtx(r).resolve(field, ref)
 		return err
 	})
 	return n, err
@@ -695,7 +703,7 @@ func (s *Store) ForEachEntity(ctx context.Context, fn func(*Entity) error) error
 // by source entity; fn's error stops the walk and is returned.
 func (s *Store) ForEachRelation(ctx context.Context, fn func(*Relation) error) error {
 	return s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
 			tr, ok := parseRelationKey(k)
 			if !ok {

@@ -36,7 +36,7 @@ func (s *Store) Search(ctx context.Context, text string, kinds []EntityKind, fir
 	var out []*Entity
 	seen := map[uint32]bool{}
 	err := s.view(ctx, func(r kvReader) error {
-		x := newRtx(r)
+		x := s.newRtx(r)
 		add := func(n uint32) (bool, error) {
 			m, rec, err := x.live(n)
 			if err != nil || rec == nil || seen[m] {

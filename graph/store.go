@@ -127,19 +127,17 @@ func (s *Store) rebuild() error {
 	g := newMemGraph()
 	var maxEnt uint32
 	err := s.kv.view(func(r kvReader) error {
-		if err := r.scan([]byte{pEntity}, nil, true, func(k, _ []byte) (bool, error) {
-			if n, ok := parseEntityKey(k); ok && n > maxEnt {
-				maxEnt = n
+		if err := r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+			n, ok := parseEntityKey(k)
+			if !ok {
+				return true, nil
 			}
-			return true, nil
-		}); err != nil {
-			return err
-		}
-		g.grow(maxEnt)
-		if err := r.scan([]byte{pKind}, nil, true, func(k, _ []byte) (bool, error) {
-			if kind, n, ok := parseKindKey(k); ok {
-				g.setKind(n, kind)
+			rec, err := decodeEnt(v)
+			if err != nil {
+				return false, fmt.Errorf("entity %d: %w", n, err)
 			}
+			maxEnt = max(maxEnt, n)
+			g.setEntity(n, rec)
 			return true, nil
 		}); err != nil {
 			return err

@@ -428,3 +428,25 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+// TestLongValuesInMemory stores records larger than the on-disk value
+// threshold in an in-memory store.
+func TestLongValuesInMemory(t *testing.T) {
+	s := openTest(t)
+	long := strings.Repeat("quote ", 8000)
+	b := &graph.Batch{Entities: []graph.EntityInput{
+		{Key: "a", Kind: graph.Model, Name: "A", Description: long},
+		{Key: "b", Kind: graph.Dataset, Name: "B"},
+	}}
+	for i := 0; i < 5; i++ {
+		b.Statements = append(b.Statements, graph.StatementInput{Type: graph.TrainedOn, From: "a", To: "b", Status: graph.Alleged,
+			Note: fmt.Sprint(i), Evidence: []graph.EvidenceInput{{URL: "https://example.org", Quote: long}}})
+	}
+	if _, err := s.Import(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if rel, err := s.AddStatement(ctx, graph.StatementInput{Type: graph.TrainedOn, From: "a", To: "b", Status: graph.Denied, Note: long}); err != nil || len(rel.Statements) != 6 {
+		t.Fatalf("long statement: %v", err)
+	}
+	mustVerify(t, s)
+}

@@ -25,6 +25,7 @@ type wtx struct {
 	names map[string]map[uint32]bool // pending name index changes: norm -> entity -> present
 	ids   map[uuid.UUID]uint32       // pending entity id index entries
 	order []uint32                   // entity numbers in first-touch order, for deterministic ops
+	memo  map[string]uint32          // resolved references; cleared whenever an entity changes
 }
 
 type entSlot struct {
@@ -98,6 +99,7 @@ func (t *wtx) newEnt(rec *entRec) uint32 {
 func (t *wtx) touch(n uint32) {
 	sl := t.ents[n]
 	sl.dirty = true
+	clear(t.memo)
 	now := nameSet(sl.cur)
 	for norm := range sl.names {
 		if _, ok := now[norm]; !ok {
@@ -199,7 +201,17 @@ func (t *wtx) byID(id uuid.UUID) (uint32, error) {
 // resolve finds the live entity ref names: an id, a key, a name or an alias
 // (ignoring case, spacing and punctuation). field names the argument in errors.
 func (t *wtx) resolve(field, ref string) (uint32, *entRec, error) {
-	return resolveRef(field, ref, t.byID, t.byName, t.live)
+	if n, ok := t.memo[ref]; ok {
+		return t.live(n)
+	}
+	n, rec, err := resolveRef(field, ref, t.byID, t.byName, t.live)
+	if err == nil {
+		if t.memo == nil {
+			t.memo = map[string]uint32{}
+		}
+		t.memo[ref] = n
+	}
+	return n, rec, err
 }
 
 // resolveRef is reference resolution shared by readers and writers.
@@ -207,6 +219,17 @@ func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName 
 	live func(uint32) (uint32, *entRec, error)) (uint32, *entRec, error) {
 	if strings.TrimSpace(ref) == "" {
 		return 0, nil, fmt.Errorf("%w: %s is empty", ErrInvalid, field)
+	}
+	// A key names its entity directly (or, once merged, the entity it was
+	// merged into): one point read instead of a name-index scan.
+	if ValidKey(ref) {
+		n, err := byID(EntityID(ref))
+		if err != nil {
+			return 0, nil, err
+		}
+		if n, rec, err := live(n); err != nil || rec != nil {
+			return n, rec, err
+		}
 	}
 	if id, err := uuid.Parse(ref); err == nil && len(ref) == 36 {
 		n, err := byID(id)
@@ -411,7 +434,7 @@ func (t *wtx) applyMem() {
 	defer g.mu.Unlock()
 	for _, n := range t.order {
 		if sl := t.ents[n]; sl.dirty {
-			g.setKind(n, liveKind(sl.cur))
+			g.setEntity(n, sl.cur)
 		}
 	}
 	for tr, sl := range t.rels {

@@ -244,7 +244,8 @@ type Attribute struct {
 }
 
 // Entity is a node: a company, person, dataset, model, product, dispute,
-// document or licence.
+// document or licence. Entities returned by a Store are shared between
+// readers: treat them as read-only.
 type Entity struct {
 	ID          uuid.UUID   `json:"id"`
 	Key         string      `json:"key"`

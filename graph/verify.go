@@ -335,6 +335,9 @@ func (s *Store) verifyMem(ents map[uint32]*entRec, rels map[triple]*relRec, bad 
 			if g.kindOf(n) != rec.Kind {
 				bad("cache has entity %d as %s, store as %s", n, g.kindOf(n), rec.Kind)
 			}
+			if e := g.ents[n]; e == nil || e.Key != rec.Key || e.Name != rec.Name || !slices.Equal(e.Aliases, rec.Aliases) {
+				bad("cache holds entity %d (%s) differently from the store", n, rec.Key)
+			}
 		}
 	}
 	if live != g.live {
