@@ -58,8 +58,10 @@ func benchLineage(b *testing.B, dir graph.LineageDirection, opts graph.LineageOp
 	b.ReportMetric(float64(hits)/float64(b.N), "hits/op")
 }
 
-func BenchmarkLineageDownstream(b *testing.B) { benchLineage(b, graph.Downstream, graph.LineageOptions{}) }
-func BenchmarkLineageUpstream(b *testing.B)   { benchLineage(b, graph.Upstream, graph.LineageOptions{}) }
+func BenchmarkLineageDownstream(b *testing.B) {
+	benchLineage(b, graph.Downstream, graph.LineageOptions{})
+}
+func BenchmarkLineageUpstream(b *testing.B) { benchLineage(b, graph.Upstream, graph.LineageOptions{}) }
 func BenchmarkLineageDownstreamAsOf(b *testing.B) {
 	benchLineage(b, graph.Downstream, graph.LineageOptions{AsOf: graph.MustParseDate("2023-01"), MinStatus: graph.Asserted})
 }

@@ -16,11 +16,11 @@ type Batch struct {
 // ImportResult counts what an Import changed. Importing the same batch twice
 // gives all zeros but Unchanged the second time.
 type ImportResult struct {
-	EntitiesCreated   int
-	EntitiesUpdated   int
-	RelationsCreated  int
-	StatementsAdded   int
-	Unchanged         int // entities and statements already stored as given
+	EntitiesCreated  int
+	EntitiesUpdated  int
+	RelationsCreated int
+	StatementsAdded  int
+	Unchanged        int // entities and statements already stored as given
 }
 
 // ItemError is an Import error tied to one item of the batch, so an importer

@@ -322,9 +322,15 @@ func cutUvarintBytes(b []byte) (field, rest []byte, ok bool) {
 // slogAdapter routes Badger's logger to slog.
 type slogAdapter struct{ l *slog.Logger }
 
-func (a slogAdapter) Errorf(f string, v ...any) { a.l.Error(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger") }
+func (a slogAdapter) Errorf(f string, v ...any) {
+	a.l.Error(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger")
+}
 func (a slogAdapter) Warningf(f string, v ...any) {
 	a.l.Warn(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger")
 }
-func (a slogAdapter) Infof(f string, v ...any)  { a.l.Debug(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger") }
-func (a slogAdapter) Debugf(f string, v ...any) { a.l.Debug(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger") }
+func (a slogAdapter) Infof(f string, v ...any) {
+	a.l.Debug(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger")
+}
+func (a slogAdapter) Debugf(f string, v ...any) {
+	a.l.Debug(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger")
+}

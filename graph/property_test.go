@@ -43,7 +43,9 @@ func newModel() *model {
 	return &model{kind: map[string]graph.EntityKind{}, canon: map[string]string{}, rels: map[string]*mRel{}, byStmt: map[uuid.UUID]*mStmt{}}
 }
 
-func relKey(from string, t graph.RelationType, to string) string { return from + "|" + t.String() + "|" + to }
+func relKey(from string, t graph.RelationType, to string) string {
+	return from + "|" + t.String() + "|" + to
+}
 
 // effective is SPEC §1's rule, written out independently of the store.
 func mEffective(stmts []*mStmt, asOf graph.Date) graph.ClaimStatus {
