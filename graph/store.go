@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
 )
 
 // Options configure Open. A nil *Options means the defaults: on disk, not
@@ -267,3 +271,68 @@ func (s *Store) update(ctx context.Context, fn func(t *wtx) error) error {
 }
 
 var errStop = errors.New("stop")
+
+// Size returns the bytes the store occupies on disk: its sorted tables and
+// its value log (0, 0 for an in-memory store).
+func (s *Store) Size() (tables, valueLog int64) {
+	if s.dir == "" {
+		return 0, 0
+	}
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return 0, 0
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		switch filepath.Ext(e.Name()) {
+		case ".sst":
+			tables += info.Size()
+		case ".vlog":
+			valueLog += info.Size()
+		}
+	}
+	return tables, valueLog
+}
+
+// RunValueLogGC reclaims value-log space left by overwritten records every
+// interval until ctx is done; serve runs it in the background. Each round
+// rewrites value-log files that are at least half garbage, until none is
+// left. It returns nil when ctx ends, or the first error other than "nothing
+// to collect".
+func (s *Store) RunValueLogGC(ctx context.Context, interval time.Duration) error {
+	if s.dir == "" {
+		return nil // an in-memory store has no value log
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		if err := s.collectGarbage(); err != nil {
+			return err
+		}
+	}
+}
+
+// collectGarbage runs one round of value-log garbage collection.
+func (s *Store) collectGarbage() error {
+	for i := 0; i < 16; i++ {
+		if s.closed.Load() {
+			return nil
+		}
+		err := s.kv.db.RunValueLogGC(0.5)
+		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("value-log gc: %w", err)
+		}
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/whosedata/whosedata/graph"
@@ -447,6 +448,31 @@ func TestLongValuesInMemory(t *testing.T) {
 	}
 	if rel, err := s.AddStatement(ctx, graph.StatementInput{Type: graph.TrainedOn, From: "a", To: "b", Status: graph.Denied, Note: long}); err != nil || len(rel.Statements) != 6 {
 		t.Fatalf("long statement: %v", err)
+	}
+	mustVerify(t, s)
+}
+
+func TestValueLogGCAndSize(t *testing.T) {
+	s, err := graph.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 50; i++ {
+		if _, err := s.UpsertEntity(ctx, graph.EntityInput{Key: "big", Kind: graph.Document, Name: "Big", Description: strings.Repeat(fmt.Sprint(i), 5000)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tables, vlog := s.Size(); tables+vlog <= 0 {
+		t.Fatalf("size %d+%d", tables, vlog)
+	}
+	c, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- s.RunValueLogGC(c, time.Millisecond) }()
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 	mustVerify(t, s)
 }
