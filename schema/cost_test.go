@@ -1,0 +1,157 @@
+package schema_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	graphql "github.com/graph-gophers/graphql-go"
+
+	"github.com/whosedata/whosedata/graph"
+	"github.com/whosedata/whosedata/schema"
+)
+
+// costStore is a generated store: models models each TRAINED_ON every one of
+// datasets datasets, so every dataset has models relations and nested lists
+// multiply quickly.
+func costStore(t *testing.T, models, datasets int) *graph.Store {
+	t.Helper()
+	s, err := graph.OpenInMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	b := &graph.Batch{}
+	for i := range datasets {
+		b.Entities = append(b.Entities, graph.EntityInput{Key: fmt.Sprintf("d%d", i), Kind: graph.Dataset, Name: fmt.Sprintf("Dataset %d", i)})
+	}
+	for i := range models {
+		b.Entities = append(b.Entities, graph.EntityInput{Key: fmt.Sprintf("m%d", i), Kind: graph.Model, Name: fmt.Sprintf("Model %d", i)})
+		for j := range datasets {
+			b.Statements = append(b.Statements, graph.StatementInput{Type: graph.TrainedOn,
+				From: fmt.Sprintf("m%d", i), To: fmt.Sprintf("d%d", j), Status: graph.Asserted})
+		}
+	}
+	if _, err := s.Import(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// wideQuery asks for every relation of the target of every relation of every
+// entity: 220 entities, 8,000 relations, then 200 relations for each of
+// those 8,000 targets.
+const wideQuery = `{ entities(first: 500) { edges { node { key
+  relations(first: 500) { edges { node { to {
+    relations(first: 500) { edges { node { statements { status } } } } } } } } } } } }`
+
+// decode turns a response into plain JSON values.
+func decode(t *testing.T, resp *graphql.Response) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// errorCodes returns the extensions.code of every error of a response.
+func errorCodes(resp map[string]any) []string {
+	errs, _ := resp["errors"].([]any)
+	var out []string
+	for _, e := range errs {
+		ext, _ := e.(map[string]any)["extensions"].(map[string]any)
+		code, _ := ext["code"].(string)
+		out = append(out, code)
+	}
+	return out
+}
+
+func firstMessage(resp map[string]any) string {
+	errs, _ := resp["errors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	msg, _ := errs[0].(map[string]any)["message"].(string)
+	return msg
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+func TestCostLimit(t *testing.T) {
+	st := costStore(t, 200, 20)
+	sch, err := schema.New(st, schema.Options{MaxDepth: 20, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	resp := decode(t, sch.Exec(ctx, wideQuery, "", nil))
+	codes := errorCodes(resp)
+	if len(codes) == 0 {
+		t.Fatal("a query asking for 1.6 million objects succeeded")
+	}
+	for _, c := range codes {
+		if c != "LIMIT_EXCEEDED" {
+			t.Fatalf("error codes %v, want only LIMIT_EXCEEDED", codes)
+		}
+	}
+	if msg := firstMessage(resp); !strings.Contains(msg, "more than 50000 objects") || !strings.Contains(msg, "first") {
+		t.Errorf("message %q does not say the limit and how to narrow the query", msg)
+	}
+
+	// The same query, narrowed, is well under the budget: 220 + 220*5 +
+	// 1100*5 relations and as many statements.
+	narrow := strings.ReplaceAll(wideQuery, "first: 500", "first: 5")
+	resp = decode(t, sch.Exec(ctx, narrow, "", nil))
+	if codes := errorCodes(resp); len(codes) != 0 {
+		t.Fatalf("narrowed query failed: %v %v", codes, firstMessage(resp))
+	}
+
+	// Each request has a budget of its own: a second run is not charged
+	// for the first.
+	resp = decode(t, sch.Exec(ctx, narrow, "", nil))
+	if codes := errorCodes(resp); len(codes) != 0 {
+		t.Fatalf("second narrowed query failed: %v", codes)
+	}
+}
+
+func TestCostOptionsAndWithCost(t *testing.T) {
+	st := costStore(t, 10, 3) // 13 entities, 30 relations
+	const q = `{ entities(first: 100) { edges { node { key } } } }`
+	ctx := context.Background()
+
+	small, err := schema.New(st, schema.Options{MaxCost: 12, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes := errorCodes(decode(t, small.Exec(ctx, q, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
+		t.Errorf("13 entities with MaxCost 12: codes %v, want [LIMIT_EXCEEDED]", codes)
+	}
+	// WithCost overrides Options.MaxCost for one request.
+	if codes := errorCodes(decode(t, small.Exec(schema.WithCost(ctx, 13), q, "", nil))); len(codes) != 0 {
+		t.Errorf("13 entities with WithCost 13: codes %v, want none", codes)
+	}
+	def, err := schema.New(st, schema.Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 5), q, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
+		t.Errorf("13 entities with WithCost 5: codes %v, want [LIMIT_EXCEEDED]", codes)
+	}
+	// Every list counts: relations and their statements.
+	const rels = `{ relations(first: 30) { edges { node { statements { status } } } } }`
+	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 59), rels, "", nil))); len(codes) == 0 {
+		t.Error("30 relations and 30 statements fit a budget of 59")
+	}
+	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 60), rels, "", nil))); len(codes) != 0 {
+		t.Errorf("30 relations and 30 statements with a budget of 60: codes %v", codes)
+	}
+}

@@ -1,0 +1,177 @@
+package schema
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"log/slog"
+
+	graphql "github.com/graph-gophers/graphql-go"
+
+	"github.com/whosedata/whosedata/graph"
+)
+
+// SDL is the GraphQL schema served by New, in schema definition language.
+//
+//go:embed schema.graphql
+var SDL string
+
+// Limits of the API, documented in the SDL.
+const (
+	// MaxPageSize is the largest first a connection accepts.
+	MaxPageSize = graph.MaxPageSize
+	// MaxLineageHits is the largest first lineage accepts; the library has
+	// no bound of its own, so the API sets one.
+	MaxLineageHits = 1000
+	// DefaultMaxDepth is the query depth limit when Options.MaxDepth is 0.
+	DefaultMaxDepth = 12
+	// maxParallelism bounds the resolvers of one request running at once;
+	// they are mostly in-memory work, so a few suffice.
+	maxParallelism = 8
+)
+
+// Options configure New. The zero value allows writes, logs to
+// slog.Default(), limits query depth to DefaultMaxDepth and the items of one
+// response to DefaultMaxCost.
+type Options struct {
+	// CanWrite reports whether the request in ctx may change the store; nil
+	// allows every request. When it returns false, every mutation fails with
+	// extensions.code UNAUTHENTICATED.
+	CanWrite func(context.Context) bool
+	// Logger receives internal errors, with the request id; their text is
+	// never returned to clients. Nil means slog.Default().
+	Logger *slog.Logger
+	// RequestID, when set, names the request in ctx; the id is included in
+	// INTERNAL errors (message and extensions.requestId) and in logs.
+	RequestID func(context.Context) string
+	// MaxDepth is the query depth limit; 0 means DefaultMaxDepth.
+	MaxDepth int
+	// MaxCost is the execution budget of a request: the most list items
+	// it may return, summed over all its list fields. 0 means
+	// DefaultMaxCost. A request whose context carries a budget from
+	// WithCost uses that one instead. Going over it gives LIMIT_EXCEEDED.
+	MaxCost int
+}
+
+// New returns the whosedata GraphQL schema answering from store. It returns an
+// error only if the embedded SDL and the resolvers disagree, which tests
+// prevent.
+func New(store *graph.Store, opts Options) (*graphql.Schema, error) {
+	if store == nil {
+		return nil, fmt.Errorf("schema: New needs a store")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = DefaultMaxDepth
+	}
+	if opts.MaxCost <= 0 {
+		opts.MaxCost = DefaultMaxCost
+	}
+	root := &resolver{store: store, opts: opts}
+	s, err := graphql.ParseSchema(SDL, root,
+		graphql.UseStringDescriptions(),
+		graphql.UseFieldResolvers(),
+		graphql.MaxDepth(opts.MaxDepth),
+		graphql.MaxParallelism(maxParallelism),
+		graphql.Tracer(costTracer{max: opts.MaxCost}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("schema: %w", err)
+	}
+	return s, nil
+}
+
+// resolver is the root resolver: Query and Mutation fields are its methods,
+// and every object resolver keeps a pointer to it for the store and options.
+type resolver struct {
+	store *graph.Store
+	opts  Options
+}
+
+// firstArg checks a first argument against the most the field returns and
+// gives the number to ask the library for. A first of 0 is honoured as "no
+// items" (the library reads 0 as "the default"), so the caller asks for one
+// item and drops it: references and other arguments are still checked and a
+// connection still reports totalCount.
+func firstArg(first *int32, most int) (n int, none bool, err error) {
+	if first == nil {
+		return 0, false, nil
+	}
+	switch v := int(*first); {
+	case v < 0:
+		return 0, false, fmt.Errorf("%w: first must not be negative (got %d)", graph.ErrInvalid, v)
+	case v > most:
+		return 0, false, fmt.Errorf("%w: first is %d; the maximum is %d", graph.ErrLimit, v, most)
+	case v == 0:
+		return 1, true, nil
+	default:
+		return v, false, nil
+	}
+}
+
+// intArg converts an optional Int argument; absent is 0, the library default.
+func intArg(v *int32) int {
+	if v == nil {
+		return 0
+	}
+	return int(*v)
+}
+
+func strArg(v *string) string {
+	if v == nil {
+		return ""
+	}
+	return *v
+}
+
+// kindsArg parses a list of EntityKind names; validation has already checked
+// them against the enum, so an error here means the SDL and graph disagree.
+func kindsArg(names *[]string) ([]graph.EntityKind, error) {
+	if names == nil {
+		return nil, nil
+	}
+	out := make([]graph.EntityKind, 0, len(*names))
+	for _, n := range *names {
+		k, err := graph.ParseEntityKind(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func typesArg(names *[]string) ([]graph.RelationType, error) {
+	if names == nil {
+		return nil, nil
+	}
+	out := make([]graph.RelationType, 0, len(*names))
+	for _, n := range *names {
+		t, err := graph.ParseRelationType(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func statusArg(name *string) (graph.ClaimStatus, error) {
+	if name == nil {
+		return 0, nil
+	}
+	return graph.ParseClaimStatus(*name)
+}
+
+func attributesArg(in *[]attributeInput) []graph.Attribute {
+	if in == nil {
+		return nil
+	}
+	out := make([]graph.Attribute, len(*in))
+	for i, a := range *in {
+		out[i] = graph.Attribute{Key: a.Key, Value: a.Value}
+	}
+	return out
+}
