@@ -44,8 +44,9 @@ type kvEngine interface {
 const maxInMemoryValue = 1 << 20
 
 type badgerEngine struct {
-	db      *badger.DB
-	durable bool
+	db       *badger.DB
+	durable  bool
+	inMemory bool
 }
 
 // badgerOptions chooses Badger's settings for modest memory: small memtables
@@ -85,7 +86,7 @@ func openBadger(dir string, inMemory, durable bool, log *slog.Logger) (*badgerEn
 		}
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	return &badgerEngine{db: db, durable: durable}, nil
+	return &badgerEngine{db: db, durable: durable, inMemory: inMemory}, nil
 }
 
 type badgerReader struct{ txn *badger.Txn }
@@ -165,11 +166,16 @@ func (e *badgerEngine) apply(ops []kvOp) error {
 }
 
 func (e *badgerEngine) applyJournaled(ops []kvOp) error {
+	if e.inMemory {
+		// Nothing survives a crash of an in-memory store, so there is
+		// nothing for a journal to complete.
+		return e.writeBatch(ops)
+	}
 	journal := encodeOps(ops)
 	// The journal may exceed one transaction too; it is split into parts
 	// written one transaction each, and only the final count key makes the
 	// journal valid.
-	const part = 4 << 20
+	const part = 512 << 10
 	n := 0
 	for off := 0; off < len(journal); off += part {
 		end := min(off+part, len(journal))

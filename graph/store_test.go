@@ -476,3 +476,20 @@ func TestValueLogGCAndSize(t *testing.T) {
 	}
 	mustVerify(t, s)
 }
+
+// TestLargeBatchInMemory imports a batch too large for one transaction into
+// an in-memory store (no journal there).
+func TestLargeBatchInMemory(t *testing.T) {
+	s := openTest(t)
+	b := &graph.Batch{}
+	for i := 0; i < 20000; i++ {
+		b.Entities = append(b.Entities, graph.EntityInput{Key: fmt.Sprintf("d%d", i), Kind: graph.Dataset, Name: fmt.Sprintf("Dataset %d", i)})
+		if i > 0 {
+			b.Statements = append(b.Statements, graph.StatementInput{Type: graph.DerivedFrom, From: fmt.Sprintf("d%d", i), To: "d0", Status: graph.Asserted})
+		}
+	}
+	if _, err := s.Import(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	mustVerify(t, s)
+}

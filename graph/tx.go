@@ -26,6 +26,9 @@ type wtx struct {
 	ids   map[uuid.UUID]uint32       // pending entity id index entries
 	order []uint32                   // entity numbers in first-touch order, for deterministic ops
 	memo  map[string]uint32          // resolved references; cleared whenever an entity changes
+	// fresh is set when the store held nothing when the transaction began:
+	// every look-up of the snapshot would miss, so none is made.
+	fresh bool
 }
 
 type entSlot struct {
@@ -46,7 +49,8 @@ type stmtSlot struct {
 
 func newWtx(s *Store, r kvReader) *wtx {
 	return &wtx{s: s, r: r, now: s.now().UTC(), ents: map[uint32]*entSlot{}, rels: map[triple]*relSlot{},
-		stmts: map[uuid.UUID]*stmtSlot{}, names: map[string]map[uint32]bool{}, ids: map[uuid.UUID]uint32{}}
+		stmts: map[uuid.UUID]*stmtSlot{}, names: map[string]map[uint32]bool{}, ids: map[uuid.UUID]uint32{},
+		fresh: s.nextEnt == 1}
 }
 
 // ent returns the current record of entity n (nil if there is none). The
@@ -54,6 +58,9 @@ func newWtx(s *Store, r kvReader) *wtx {
 func (t *wtx) ent(n uint32) (*entRec, error) {
 	if sl, ok := t.ents[n]; ok {
 		return sl.cur, nil
+	}
+	if t.fresh {
+		return nil, nil
 	}
 	v, ok, err := t.r.get(entityKey(n))
 	if err != nil || !ok {
@@ -160,14 +167,16 @@ func wordSet(rec *entRec) map[string]bool {
 // byName returns the live entities one of whose names normalises to norm.
 func (t *wtx) byName(norm string) ([]uint32, error) {
 	set := map[uint32]bool{}
-	err := t.r.scan(nameExact(norm), nil, true, func(k, _ []byte) (bool, error) {
-		if _, n, ok := parseNameKey(k); ok {
-			set[n] = true
+	if !t.fresh {
+		err := t.r.scan(nameExact(norm), nil, true, func(k, _ []byte) (bool, error) {
+			if _, n, ok := parseNameKey(k); ok {
+				set[n] = true
+			}
+			return true, nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		return true, nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	for n, present := range t.names[norm] {
 		set[n] = present
@@ -184,7 +193,7 @@ func (t *wtx) byName(norm string) ([]uint32, error) {
 
 // byID returns the entity number an id maps to (0 when none).
 func (t *wtx) byID(id uuid.UUID) (uint32, error) {
-	if n, ok := t.ids[id]; ok {
+	if n, ok := t.ids[id]; ok || t.fresh {
 		return n, nil
 	}
 	v, ok, err := t.r.get(entityIDKey(id))
@@ -286,6 +295,10 @@ func (t *wtx) rel(tr triple) (*relRec, error) {
 	if sl, ok := t.rels[tr]; ok {
 		return sl.cur, nil
 	}
+	if t.fresh {
+		t.rels[tr] = &relSlot{}
+		return nil, nil
+	}
 	v, ok, err := t.r.get(relationKey(tr))
 	if err != nil || !ok {
 		if err == nil {
@@ -311,7 +324,10 @@ func (t *wtx) setRel(tr triple, rec *relRec) {
 }
 
 func (t *wtx) stmt(id uuid.UUID) (*stmtRec, error) {
-	if sl, ok := t.stmts[id]; ok {
+	if sl, ok := t.stmts[id]; ok || t.fresh {
+		if !ok {
+			return nil, nil
+		}
 		return sl.cur, nil
 	}
 	v, ok, err := t.r.get(statementKey(id))

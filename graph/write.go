@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -330,14 +331,27 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 // statementID derives a statement's id from its content, so the same
 // statement loaded twice is stored once.
 func statementID(rel uuid.UUID, in StatementInput, claimedBy, dispute uuid.UUID, docs []uuid.UUID) uuid.UUID {
-	var b strings.Builder
-	b.WriteString("statement:")
-	b.Write(rel[:])
-	fmt.Fprintf(&b, "|%s|%s|%s|%s|%q", in.Status, claimedBy, in.Date, dispute, in.Note)
+	b := make([]byte, 0, 128)
+	b = append(b, "statement:"...)
+	b = append(b, rel[:]...)
+	b = append(b, byte(in.Status))
+	b = append(b, claimedBy[:]...)
+	b = append(b, in.Date.String()...)
+	b = append(b, 0)
+	b = append(b, dispute[:]...)
+	b = appendField(b, in.Note)
 	for i, e := range in.Evidence {
-		fmt.Fprintf(&b, "|%s|%q|%q", docs[i], e.URL, e.Quote)
+		b = append(b, docs[i][:]...)
+		b = appendField(b, e.URL)
+		b = appendField(b, e.Quote)
 	}
-	return uuid.NewSHA1(Namespace, []byte(b.String()))
+	return uuid.NewSHA1(Namespace, b)
+}
+
+// appendField appends s length-prefixed, so that no two field lists hash alike.
+func appendField(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 // RetractStatement withdraws statement id with a reason: it is kept, marked

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/whosedata/whosedata/fixtures"
+)
+
+// loadFormats are the values --format accepts; "" detects the format of
+// each file from its name.
+var loadFormats = []string{fixtures.FormatJSON, fixtures.FormatJSONL, fixtures.FormatYAML, fixtures.FormatDPI}
+
+func loadCommand() *command {
+	c := newCommand("load", "PATH...", "import fixture files or folders; each file loads whole or not at all")
+	var format string
+	c.fs.StringVar(&format, "format", "", "`format` of every file: "+strings.Join(loadFormats, ", ")+" (default: from each file's extension)")
+	c.run = func(ctx context.Context, e *env, args []string) error { return runLoad(ctx, e, c.g, format, args) }
+	return c
+}
+
+func runLoad(ctx context.Context, e *env, g *globalFlags, format string, paths []string) (err error) {
+	if len(paths) == 0 {
+		return usagef("name at least one file or folder to load")
+	}
+	if format != "" && !slices.Contains(loadFormats, format) {
+		return usagef("unknown --format %q (want one of %s)", format, strings.Join(loadFormats, ", "))
+	}
+	// Refuse a mistyped path before anything is loaded.
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("load %s: %w", p, errors.Unwrap(err))
+		}
+	}
+	st, err := openStore(e, g, createStore, g.logger(e, levelQuiet))
+	if err != nil {
+		return err
+	}
+	defer closeStore(st, &err)
+
+	var progress func(file string, done, total int)
+	if e.stderrTTY {
+		progress = func(file string, done, total int) {
+			fmt.Fprintf(e.stderr, "\r\x1b[Kloading %s (%d/%d)", file, done, total)
+		}
+	}
+	var total fixtures.Summary
+	for _, p := range paths {
+		sum, err := fixtures.LoadPath(ctx, st, p, format, progress)
+		if progress != nil {
+			fmt.Fprint(e.stderr, "\r\x1b[K") // clear the progress line
+		}
+		addSummary(&total, sum)
+		if err != nil {
+			if total.Files > 0 {
+				fmt.Fprintf(e.stdout, "loaded before the error: %s\n", total)
+			}
+			if errors.Is(err, context.Canceled) {
+				return errors.New("load interrupted; the file being loaded loaded nothing")
+			}
+			return err // a *fixtures.Error says file:line: field: message
+		}
+	}
+	fmt.Fprintf(e.stdout, "loaded %s\n", total)
+	return nil
+}
+
+// addSummary adds what one LoadPath did to the total of a run.
+func addSummary(total *fixtures.Summary, s fixtures.Summary) {
+	total.Files += s.Files
+	total.EntitiesCreated += s.EntitiesCreated
+	total.EntitiesUpdated += s.EntitiesUpdated
+	total.RelationsCreated += s.RelationsCreated
+	total.StatementsAdded += s.StatementsAdded
+	total.Unchanged += s.Unchanged
+	total.Duration += s.Duration
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/whosedata/whosedata/fixtures"
+	"github.com/whosedata/whosedata/graph"
+	"github.com/whosedata/whosedata/schema"
+	"github.com/whosedata/whosedata/server"
+)
+
+// playgroundQuery is the question whosedata was born from (SPEC §2), shown
+// when the playground opens: who trained on Twitter's data, who says so, on
+// what evidence and since when.
+const playgroundQuery = `{
+  lineage(entity: "twitter", direction: DOWNSTREAM) {
+    entity { key name kind }
+    depth
+    status
+    path {
+      type
+      from { key }
+      to { key }
+      statements {
+        status
+        claimedBy { name }
+        date
+        evidence { url quote document { name } }
+      }
+    }
+  }
+}
+`
+
+// introspectionDepth is how deep the standard introspection query nests
+// (graphql-js getIntrospectionQuery, which GraphiQL and other tools send).
+// graphql-go counts introspection fields against the depth limit, so a lower
+// limit leaves the playground without its schema: no docs, no completion.
+const introspectionDepth = 15
+
+// defaultMaxDepth is the depth limit of serve and query: the schema's
+// default, raised if needed so that tools can introspect the schema.
+const defaultMaxDepth = max(schema.DefaultMaxDepth, introspectionDepth)
+
+type serveOptions struct {
+	addr     string
+	token    string
+	origins  []string
+	empty    bool
+	maxBody  byteSize
+	timeout  time.Duration
+	maxDepth int
+}
+
+func serveCommand() *command {
+	c := newCommand("serve", "", "serve the GraphQL API at /graphql, the playground at / and /healthz over HTTP")
+	o := &serveOptions{maxBody: byteSize(server.DefaultMaxBodyBytes)}
+	c.fs.StringVar(&o.addr, "addr", server.DefaultAddr, "`host:port` to listen on; port 0 picks a free port")
+	c.fs.StringVar(&o.token, "token", "", "bearer `token` that mutations must carry (default $"+envToken+"); without one, only a loopback server accepts writes")
+	c.fs.Func("cors-origin", "`origin` (https://example.org, or *) that browsers may call /graphql from; repeat or separate with commas", func(s string) error {
+		for _, v := range strings.Split(s, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				o.origins = append(o.origins, v)
+			}
+		}
+		return nil
+	})
+	c.fs.BoolVar(&o.empty, "empty", false, "do not fill an empty store with the bundled data")
+	c.fs.Var(&o.maxBody, "max-body", "largest request body `size`: bytes, or with a unit such as 512KiB or 2MiB; larger bodies get HTTP 413")
+	c.fs.DurationVar(&o.timeout, "timeout", server.DefaultRequestTimeout, "time limit of one GraphQL request")
+	c.fs.IntVar(&o.maxDepth, "max-depth", defaultMaxDepth, "deepest query nesting accepted")
+	c.run = func(ctx context.Context, e *env, args []string) error { return runServe(ctx, e, c.g, o, args) }
+	return c
+}
+
+func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args []string) (err error) {
+	if err := noArgs(args); err != nil {
+		return err
+	}
+	if o.maxDepth <= 0 {
+		return usagef("--max-depth must be positive")
+	}
+	if o.timeout <= 0 {
+		return usagef("--timeout must be positive")
+	}
+	if !flagSet(g.fs, "token") {
+		o.token = e.getenv(envToken)
+	}
+	log := g.logger(e, slog.LevelInfo)
+
+	st, err := openStore(e, g, durableStore, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore(st, &err)
+
+	if !o.empty {
+		if err := fillEmpty(ctx, st, log); err != nil {
+			return err
+		}
+	}
+
+	sch, err := schema.New(st, schema.Options{
+		CanWrite:  server.WriteAllowed,
+		Logger:    log,
+		RequestID: server.RequestID,
+		MaxDepth:  o.maxDepth,
+	})
+	if err != nil {
+		return fmt.Errorf("build the GraphQL schema: %w", err)
+	}
+	srv, err := server.New(server.Config{
+		Addr:            o.addr,
+		Schema:          sch,
+		Token:           o.token,
+		AllowedOrigins:  o.origins,
+		MaxBodyBytes:    int64(o.maxBody),
+		RequestTimeout:  o.timeout,
+		Logger:          log,
+		PlaygroundQuery: playgroundQuery,
+	})
+	if err != nil {
+		return err
+	}
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	// Scripts and tests read this line to learn the port when --addr asks
+	// for port 0; keep its shape.
+	fmt.Fprintf(e.stderr, "listening on http://%s\n", ln.Addr())
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// fillEmpty loads the bundled data into st if it holds no entity.
+func fillEmpty(ctx context.Context, st *graph.Store, log *slog.Logger) error {
+	stats, err := st.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("read the store: %w", err)
+	}
+	if stats.Entities > 0 {
+		return nil
+	}
+	start := time.Now()
+	sum, err := fixtures.LoadBundled(ctx, st)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return errors.New("interrupted while loading the bundled data")
+		}
+		return fmt.Errorf("load the bundled data: %w", err)
+	}
+	log.Info("loaded the bundled data into the empty store", "took", time.Since(start).Round(time.Millisecond), "summary", sum.String())
+	return nil
+}
+
+// flagSet reports whether the flag called name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
