@@ -138,12 +138,27 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 	// Scripts and tests read this line to learn the port when --addr asks
 	// for port 0; keep its shape.
 	fmt.Fprintf(e.stderr, "listening on http://%s\n", ln.Addr())
-	if err := srv.Serve(ctx, ln); err != nil {
+	// Reclaim value-log space in the background while serving.
+	gcCtx, stopGC := context.WithCancel(ctx)
+	gcDone := make(chan struct{})
+	go func() {
+		defer close(gcDone)
+		if err := st.RunValueLogGC(gcCtx, valueLogGCInterval); err != nil {
+			log.Warn("value-log garbage collection stopped", "err", err)
+		}
+	}()
+	err = srv.Serve(ctx, ln)
+	stopGC()
+	<-gcDone
+	if err != nil {
 		return err
 	}
 	log.Info("stopped")
 	return nil
 }
+
+// valueLogGCInterval is how often serve reclaims value-log space.
+const valueLogGCInterval = 5 * time.Minute
 
 // fillEmpty loads the bundled data into st if it holds no entity.
 func fillEmpty(ctx context.Context, st *graph.Store, log *slog.Logger) error {
