@@ -19,6 +19,7 @@ type ImportResult struct {
 	EntitiesCreated  int
 	EntitiesUpdated  int
 	RelationsCreated int
+	RelationsUpdated int // existing relations whose validity or attributes changed
 	StatementsAdded  int
 	Unchanged        int // entities and statements already stored as given
 }
@@ -79,9 +80,12 @@ func (s *Store) Import(ctx context.Context, b *Batch) (ImportResult, error) {
 				res.Unchanged++
 			}
 		}
-		for _, sl := range t.rels {
-			if sl.orig == nil && sl.cur != nil {
+		for tr, sl := range t.rels {
+			switch {
+			case sl.orig == nil && sl.cur != nil:
 				res.RelationsCreated++
+			case sl.orig != nil && t.relUpdated[tr]:
+				res.RelationsUpdated++
 			}
 		}
 		return nil

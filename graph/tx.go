@@ -29,6 +29,9 @@ type wtx struct {
 	// fresh is set when the store held nothing when the transaction began:
 	// every look-up of the snapshot would miss, so none is made.
 	fresh bool
+	// relUpdated holds existing relations whose validity or attributes
+	// changed, for ImportResult.
+	relUpdated map[triple]bool
 }
 
 type entSlot struct {

@@ -291,19 +291,27 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 	if id == uuid.Nil {
 		id = statementID(relID, in, claimedID, disputeID, evIDs)
 	}
-	changed := false
+	changed, existed := false, rel != nil
 	if rel == nil {
 		rel = &relRec{ID: relID}
 		changed = true
 	}
+	updated := false
 	if !in.ValidFrom.IsZero() && rel.ValidFrom != in.ValidFrom {
-		rel.ValidFrom, changed = in.ValidFrom, true
+		rel.ValidFrom, updated = in.ValidFrom, true
 	}
 	if !in.ValidTo.IsZero() && rel.ValidTo != in.ValidTo {
-		rel.ValidTo, changed = in.ValidTo, true
+		rel.ValidTo, updated = in.ValidTo, true
 	}
 	if attrs := setAttributes(rel.Attributes, in.Attributes); !slices.Equal(attrs, rel.Attributes) {
-		rel.Attributes, changed = attrs, true
+		rel.Attributes, updated = attrs, true
+	}
+	changed = changed || updated
+	if existed && updated {
+		if t.relUpdated == nil {
+			t.relUpdated = map[triple]bool{}
+		}
+		t.relUpdated[tr] = true
 	}
 	added := false
 	if !slices.ContainsFunc(rel.Statements, func(m stmtMini) bool { return m.ID == id }) {
