@@ -42,11 +42,114 @@ func costStore(t *testing.T, models, datasets int) *graph.Store {
 }
 
 // wideQuery asks for every relation of the target of every relation of every
-// entity: 220 entities, 8,000 relations, then 200 relations for each of
-// those 8,000 targets.
+// entity: on costStore(t, 50, 10), 60 entities, 1,000 relations, then 50
+// relations and their statements for each of those 1,000 targets: 100,000
+// objects.
 const wideQuery = `{ entities(first: 500) { edges { node { key
   relations(first: 500) { edges { node { to {
     relations(first: 500) { edges { node { statements { status } } } } } } } } } } } }`
+
+func TestCostLimit(t *testing.T) {
+	st := costStore(t, 50, 10)
+	// A budget of 5,000 behaves as the default of 50,000 does, on a store
+	// small enough for the race detector.
+	sch, err := schema.New(st, schema.Options{MaxDepth: 20, MaxCost: 5000, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	resp := decode(t, sch.Exec(ctx, wideQuery, "", nil))
+	codes := errorCodes(resp)
+	if len(codes) == 0 {
+		t.Fatal("a query asking for 100,000 objects succeeded")
+	}
+	for _, c := range codes {
+		if c != "LIMIT_EXCEEDED" {
+			t.Fatalf("error codes %v, want only LIMIT_EXCEEDED", codes)
+		}
+	}
+	if msg := firstMessage(resp); !strings.Contains(msg, "more than 5000 objects") || !strings.Contains(msg, "first") {
+		t.Errorf("message %q does not say the limit and how to narrow the query", msg)
+	}
+
+	// The same query, narrowed, is under the budget: 60 entities, 300
+	// relations, 1,500 relations and their statements.
+	narrow := strings.ReplaceAll(wideQuery, "first: 500", "first: 5")
+	for range 2 { // each request has a budget of its own
+		resp = decode(t, sch.Exec(ctx, narrow, "", nil))
+		if codes := errorCodes(resp); len(codes) != 0 {
+			t.Fatalf("narrowed query failed: %v %v", codes, firstMessage(resp))
+		}
+	}
+}
+
+// TestDefaultCost pins the default budget at 50,000 objects, with aliased
+// pages of 500 entities.
+func TestDefaultCost(t *testing.T) {
+	st := costStore(t, 500, 0)
+	sch, err := schema.New(st, schema.Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := func(pages int) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range pages {
+			fmt.Fprintf(&b, " p%d: entities(first: 500) { edges { node { key } } }", i)
+		}
+		b.WriteString(" }")
+		return b.String()
+	}
+	ctx := context.Background()
+	if codes := errorCodes(decode(t, sch.Exec(ctx, query(100), "", nil))); len(codes) != 0 {
+		t.Errorf("50,000 entities: codes %v, want none", codes)
+	}
+	resp := decode(t, sch.Exec(ctx, query(101), "", nil))
+	if codes := errorCodes(resp); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
+		t.Errorf("50,500 entities: codes %v, want [LIMIT_EXCEEDED]", codes)
+	}
+	if msg := firstMessage(resp); !strings.Contains(msg, "more than 50000 objects") {
+		t.Errorf("message %q does not name the default budget", msg)
+	}
+	// A normal query is unaffected.
+	if codes := errorCodes(decode(t, sch.Exec(ctx, `{ search(text: "Model 1") { key } stats { entities } }`, "", nil))); len(codes) != 0 {
+		t.Errorf("a small query failed: %v", codes)
+	}
+}
+
+func TestCostOptionsAndWithCost(t *testing.T) {
+	st := costStore(t, 10, 3) // 13 entities, 30 relations
+	const q = `{ entities(first: 100) { edges { node { key } } } }`
+	ctx := context.Background()
+
+	small, err := schema.New(st, schema.Options{MaxCost: 12, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes := errorCodes(decode(t, small.Exec(ctx, q, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
+		t.Errorf("13 entities with MaxCost 12: codes %v, want [LIMIT_EXCEEDED]", codes)
+	}
+	// WithCost overrides Options.MaxCost for one request.
+	if codes := errorCodes(decode(t, small.Exec(schema.WithCost(ctx, 13), q, "", nil))); len(codes) != 0 {
+		t.Errorf("13 entities with WithCost 13: codes %v, want none", codes)
+	}
+	def, err := schema.New(st, schema.Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 5), q, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
+		t.Errorf("13 entities with WithCost 5: codes %v, want [LIMIT_EXCEEDED]", codes)
+	}
+	// Every list counts: relations and their statements.
+	const rels = `{ relations(first: 30) { edges { node { statements { status } } } } }`
+	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 59), rels, "", nil))); len(codes) == 0 {
+		t.Error("30 relations and 30 statements fit a budget of 59")
+	}
+	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 60), rels, "", nil))); len(codes) != 0 {
+		t.Errorf("30 relations and 30 statements with a budget of 60: codes %v", codes)
+	}
+}
 
 // decode turns a response into plain JSON values.
 func decode(t *testing.T, resp *graphql.Response) map[string]any {
@@ -84,74 +187,3 @@ func firstMessage(resp map[string]any) string {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
-
-func TestCostLimit(t *testing.T) {
-	st := costStore(t, 200, 20)
-	sch, err := schema.New(st, schema.Options{MaxDepth: 20, Logger: discardLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-
-	resp := decode(t, sch.Exec(ctx, wideQuery, "", nil))
-	codes := errorCodes(resp)
-	if len(codes) == 0 {
-		t.Fatal("a query asking for 1.6 million objects succeeded")
-	}
-	for _, c := range codes {
-		if c != "LIMIT_EXCEEDED" {
-			t.Fatalf("error codes %v, want only LIMIT_EXCEEDED", codes)
-		}
-	}
-	if msg := firstMessage(resp); !strings.Contains(msg, "more than 50000 objects") || !strings.Contains(msg, "first") {
-		t.Errorf("message %q does not say the limit and how to narrow the query", msg)
-	}
-
-	// The same query, narrowed, is well under the budget: 220 + 220*5 +
-	// 1100*5 relations and as many statements.
-	narrow := strings.ReplaceAll(wideQuery, "first: 500", "first: 5")
-	resp = decode(t, sch.Exec(ctx, narrow, "", nil))
-	if codes := errorCodes(resp); len(codes) != 0 {
-		t.Fatalf("narrowed query failed: %v %v", codes, firstMessage(resp))
-	}
-
-	// Each request has a budget of its own: a second run is not charged
-	// for the first.
-	resp = decode(t, sch.Exec(ctx, narrow, "", nil))
-	if codes := errorCodes(resp); len(codes) != 0 {
-		t.Fatalf("second narrowed query failed: %v", codes)
-	}
-}
-
-func TestCostOptionsAndWithCost(t *testing.T) {
-	st := costStore(t, 10, 3) // 13 entities, 30 relations
-	const q = `{ entities(first: 100) { edges { node { key } } } }`
-	ctx := context.Background()
-
-	small, err := schema.New(st, schema.Options{MaxCost: 12, Logger: discardLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if codes := errorCodes(decode(t, small.Exec(ctx, q, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
-		t.Errorf("13 entities with MaxCost 12: codes %v, want [LIMIT_EXCEEDED]", codes)
-	}
-	// WithCost overrides Options.MaxCost for one request.
-	if codes := errorCodes(decode(t, small.Exec(schema.WithCost(ctx, 13), q, "", nil))); len(codes) != 0 {
-		t.Errorf("13 entities with WithCost 13: codes %v, want none", codes)
-	}
-	def, err := schema.New(st, schema.Options{Logger: discardLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 5), q, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
-		t.Errorf("13 entities with WithCost 5: codes %v, want [LIMIT_EXCEEDED]", codes)
-	}
-	// Every list counts: relations and their statements.
-	const rels = `{ relations(first: 30) { edges { node { statements { status } } } } }`
-	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 59), rels, "", nil))); len(codes) == 0 {
-		t.Error("30 relations and 30 statements fit a budget of 59")
-	}
-	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 60), rels, "", nil))); len(codes) != 0 {
-		t.Errorf("30 relations and 30 statements with a budget of 60: codes %v", codes)
-	}
-}

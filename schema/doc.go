@@ -8,6 +8,7 @@
 //	schema.graphql  the whole API, with its defaults and limits in descriptions
 //	schema.go       New, Options, the root resolver, argument helpers
 //	errors.go       the one mapping from errors to extensions.code
+//	cost.go         the per-request budget of list items (WithCost)
 //	scalars.go      the Date and DateTime scalars
 //	query.go        Query fields
 //	mutation.go     Mutation fields and the write check
@@ -19,6 +20,13 @@
 // only when the query selects them. Entity.relations and Entity.lineage are
 // one library call per entity that selects them: the library has no batch
 // form of those calls.
+//
+// The depth limit does not bound a response on its own, so every list field
+// charges the items it returns against a per-request budget (Options.MaxCost,
+// DefaultMaxCost, or WithCost for one request); a list over the budget fails
+// with LIMIT_EXCEEDED, and nested lists fail before loading anything once
+// the budget is spent. New installs the budget through a graphql-go tracer,
+// so callers of Exec need do nothing.
 //
 // Errors returned to clients carry extensions.code (NOT_FOUND, BAD_INPUT,
 // UNAUTHENTICATED, LIMIT_EXCEEDED, INTERNAL); internal error text is logged

@@ -251,7 +251,8 @@ type pathResolver struct {
 func (x *pathResolver) Relations(ctx context.Context) ([]*relationResolver, error) {
 	return x.r.chargedRelations(ctx, "Path.relations", x.p.Relations)
 }
-func (x *pathResolver) Status() string                 { return x.p.Status.String() }
+
+func (x *pathResolver) Status() string { return x.p.Status.String() }
 
 // subgraphResolver is the Subgraph type.
 type subgraphResolver struct {

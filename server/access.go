@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"net"
 	"net/http"
@@ -64,11 +65,19 @@ func checkToken(r *http.Request, want string) tokenCheck {
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return tokenWrong
 	}
-	got = strings.TrimSpace(got)
-	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+	if !tokensEqual(strings.TrimSpace(got), want) {
 		return tokenWrong
 	}
 	return tokenValid
+}
+
+// tokensEqual compares two tokens in time that depends on neither their
+// contents nor their lengths: subtle.ConstantTimeCompare returns at once for
+// inputs of different lengths, which would tell an attacker the token's
+// length, so it compares fixed-size digests instead.
+func tokensEqual(got, want string) bool {
+	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
 // mayWrite is the access rule of SPEC §7 in one place: with a token, writes

@@ -1,5 +1,6 @@
 // Package server serves a GraphQL schema over HTTP: the /graphql endpoint, a
-// GraphiQL playground at /, and /healthz. It knows nothing of the whosedata
+// GraphiQL playground at /, /healthz, and /metrics in the Prometheus text
+// format. It knows nothing of the whosedata
 // domain; it serves any *graphql.Schema built with graph-gophers/graphql-go.
 //
 // # Map of the package
@@ -12,8 +13,10 @@
 //     extensions.code, and the one mapping from codes to HTTP statuses.
 //   - access.go: who may write ([WriteAllowed]), bearer tokens, loopback
 //     detection and the request id ([RequestID]).
-//   - middleware.go: request ids, the access log, panic recovery, CORS and
-//     security headers.
+//   - middleware.go: routes, request ids, the access log, panic recovery,
+//     CORS and security headers.
+//   - metrics.go: the Prometheus registry of one Server (nothing global) and
+//     [Gauge], the hook for values the server cannot measure itself.
 //   - operation.go: a small GraphQL lexer that finds an operation's type, so
 //     GET requests can refuse mutations with a clear message.
 //   - playground.go: the embedded GraphiQL bundle (built by
@@ -33,10 +36,22 @@
 // origin without a CORS preflight, and the server accepts no other POST body
 // types, so a web page from a foreign origin cannot make a local server write.
 //
+// # Metrics
+//
+// /metrics serves whosedata_http_requests_total{route,code},
+// whosedata_graphql_request_duration_seconds{operation} (the request's
+// operationName, the document's single operation name, or "anonymous";
+// names outside [A-Za-z0-9_]{1,64} and names beyond the first 200 are
+// "other"), whosedata_graphql_errors_total{code}, the Go runtime and process
+// collectors, and every [Gauge] of Config.Gauges (the command exports the
+// store size as whosedata_store_size_bytes).
+//
 // # Errors
 //
 // Every error in a response carries extensions.code: NOT_FOUND, BAD_INPUT,
 // UNAUTHENTICATED, LIMIT_EXCEEDED or INTERNAL. Codes set by resolvers are kept;
 // resolver errors without a code become INTERNAL, and their text is logged
-// with the request id instead of being returned.
+// with the request id instead of being returned. Bodies that are not valid
+// UTF-8 are refused with 400 BAD_INPUT rather than decoded with replacement
+// characters.
 package server

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
+	"unicode/utf8"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 )
@@ -44,7 +46,7 @@ func (s *Server) graphqlHandler(loopback bool) http.Handler {
 		check := checkToken(r, s.cfg.Token)
 		if check == tokenWrong {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="whosedata", error="invalid_token"`)
-			writeError(w, http.StatusUnauthorized, CodeUnauthenticated, "invalid bearer token")
+			s.refuse(w, http.StatusUnauthorized, CodeUnauthenticated, "invalid bearer token")
 			return
 		}
 
@@ -74,7 +76,7 @@ func (s *Server) graphqlHandler(loopback bool) http.Handler {
 			err = badInput(http.StatusBadRequest, `missing "query"`)
 		}
 		if bad, ok := errors.AsType[*badRequest](err); ok {
-			writeError(w, bad.status, bad.code, bad.message)
+			s.refuse(w, bad.status, bad.code, bad.message)
 			return
 		}
 
@@ -82,8 +84,18 @@ func (s *Server) graphqlHandler(loopback bool) http.Handler {
 		ctx := context.WithValue(r.Context(), writeKey, write)
 		ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
 		defer cancel()
+		if s.cfg.WrapContext != nil {
+			ctx = s.cfg.WrapContext(ctx)
+		}
 
+		start := time.Now()
 		resp := s.cfg.Schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
+		opName := req.OperationName
+		if opName == "" {
+			op, _ := findOperation(req.Query, "")
+			opName = op.name
+		}
+		s.metrics.observe(opName, time.Since(start))
 		out := make([]*gqlerrors.QueryError, len(resp.Errors))
 		for i, e := range resp.Errors {
 			pub, internal := publicError(e, s.cfg.RequestTimeout)
@@ -93,11 +105,20 @@ func (s *Server) graphqlHandler(loopback bool) http.Handler {
 					slog.String("error", e.Message),
 					slog.Any("path", e.Path))
 			}
+			code, _ := pub.Extensions["code"].(string)
+			s.metrics.graphqlError(code)
 			out[i] = pub
 		}
 		resp.Errors = out
 		writeJSON(w, http.StatusOK, resp)
 	})
+}
+
+// refuse answers a request refused before execution, as writeError does, and
+// counts its error.
+func (s *Server) refuse(w http.ResponseWriter, status int, code, message string) {
+	s.metrics.graphqlError(code)
+	writeError(w, status, code, message)
 }
 
 // requestFromQuery reads a GET request's query, operationName and variables
@@ -106,6 +127,13 @@ func requestFromQuery(rawQuery string) (*gqlRequest, error) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return nil, badInput(http.StatusBadRequest, "malformed URL query string: "+err.Error())
+	}
+	for name, vs := range q {
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return nil, badInput(http.StatusBadRequest, "URL query parameter "+strconv.Quote(name)+" is not valid UTF-8")
+			}
+		}
 	}
 	req := &gqlRequest{Query: q.Get("query"), OperationName: q.Get("operationName")}
 	if v := q.Get("variables"); v != "" {
@@ -142,6 +170,12 @@ func (s *Server) requestFromBody(w http.ResponseWriter, r *http.Request) (*gqlRe
 		return nil, badInput(http.StatusBadRequest, "reading the request body: "+err.Error())
 	}
 
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, and a
+	// query would then run on text the client did not send.
+	if !utf8.Valid(body) {
+		return nil, badInput(http.StatusBadRequest, "request body is not valid UTF-8"+invalidAt(body))
+	}
+
 	if mediaType == "application/graphql" {
 		req, err := requestFromQuery(r.URL.RawQuery)
 		if err != nil {
@@ -164,4 +198,16 @@ func (s *Server) requestFromBody(w http.ResponseWriter, r *http.Request) (*gqlRe
 		return nil, badInput(http.StatusBadRequest, "request body holds more than one JSON value")
 	}
 	return &req, nil
+}
+
+// invalidAt describes where the first invalid UTF-8 sequence of b starts.
+func invalidAt(b []byte) string {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return " (byte " + strconv.Itoa(i) + ")"
+		}
+		i += n
+	}
+	return ""
 }

@@ -19,6 +19,7 @@ func (s *Server) routes(loopback bool) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte("ok"))
 	})
+	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("GET /{$}", s.playground.servePage)
 	mux.HandleFunc("GET /playground/{file}", s.playground.serveAsset)
 	return s.observe(mux)
@@ -26,8 +27,9 @@ func (s *Server) routes(loopback bool) http.Handler {
 
 // observe wraps every request: it gives the request an id (in the context and
 // the X-Request-Id header), sets security headers, recovers from panics with a
-// 500 INTERNAL answer, and writes the access log line. The log holds the
-// method, path (without query string), status, duration and id; never headers.
+// 500 INTERNAL answer, counts the request in the metrics by route and status,
+// and writes the access log line. The log holds the method, path (without
+// query string), status, duration and id; never headers.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -54,8 +56,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 					slog.String("stack", string(debug.Stack())))
 				if !sw.wroteHeader {
 					writeError(sw, http.StatusInternalServerError, CodeInternal, internalMessage)
+					s.metrics.graphqlError(CodeInternal)
 				}
 			}
+			// The mux sets r.Pattern on the request it is given.
+			s.metrics.request(r.Pattern, sw.status())
 			s.log.LogAttrs(ctx, slog.LevelInfo, "http request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),

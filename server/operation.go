@@ -9,7 +9,17 @@ package server
 // message. It is not a security boundary: GET requests never get write access
 // (see WriteAllowed), so a document this lexer misreads still cannot write.
 func operationType(doc, operationName string) string {
-	type operation struct{ typ, name string }
+	op, _ := findOperation(doc, operationName)
+	return op.typ
+}
+
+// operation is an operation definition of a document: its type and its name
+// ("" when anonymous).
+type operation struct{ typ, name string }
+
+// findOperation returns the operation that executing doc with operationName
+// would run, and false when the document does not say so unambiguously.
+func findOperation(doc, operationName string) (operation, bool) {
 	var ops []operation
 
 	const (
@@ -36,7 +46,7 @@ func operationType(doc, operationName string) string {
 		case "}", ")", "]":
 			depth--
 			if depth < 0 {
-				return ""
+				return operation{}, false
 			}
 			if depth == 0 && tok == "}" {
 				state = expectDefinition
@@ -55,7 +65,7 @@ func operationType(doc, operationName string) string {
 			case "fragment":
 				state = inDefinition
 			default:
-				return "" // not an executable document
+				return operation{}, false // not an executable document
 			}
 		case afterKeyword:
 			if isName(tok) {
@@ -65,20 +75,20 @@ func operationType(doc, operationName string) string {
 		}
 	}
 	if depth != 0 {
-		return ""
+		return operation{}, false
 	}
 	if operationName == "" {
 		if len(ops) == 1 {
-			return ops[0].typ
+			return ops[0], true
 		}
-		return ""
+		return operation{}, false
 	}
 	for _, op := range ops {
 		if op.name == operationName {
-			return op.typ
+			return op, true
 		}
 	}
-	return ""
+	return operation{}, false
 }
 
 // lexer splits a GraphQL document into names, single punctuation characters

@@ -60,6 +60,16 @@ type Config struct {
 	Logger *slog.Logger
 	// PlaygroundQuery is the query shown when the GraphiQL playground opens.
 	PlaygroundQuery string
+	// WrapContext, when set, is applied to the context of every GraphQL
+	// request just before execution (after the request id, write access
+	// and time limit are in it), so the caller can give each request
+	// values of its own, such as an execution budget. It must return a
+	// context derived from its argument.
+	WrapContext func(context.Context) context.Context
+	// Gauges are values exported at /metrics besides the server's own
+	// series, such as the size of the store ("whosedata_store_size_bytes").
+	// New fails when a name is invalid or used twice.
+	Gauges []Gauge
 }
 
 // Server serves one GraphQL schema over HTTP. Create it with [New]; it is safe
@@ -70,6 +80,7 @@ type Server struct {
 	origins    map[string]bool // allowed CORS origins; nil when CORS is off
 	anyOrigin  bool            // AllowedOrigins contains "*"
 	playground *playground
+	metrics    *metrics
 	handler    http.Handler // for Config.Addr, returned by Handler
 }
 
@@ -122,6 +133,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: playground: %w", err)
 	}
 	s.playground = pg
+	if s.metrics, err = newMetrics(cfg.Gauges); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s.handler = s.routes(hostIsLoopback(cfg.Addr))
 	return s, nil
 }
