@@ -24,7 +24,7 @@ func ParseDate(s string) (Date, error) {
 		return Date{}, nil
 	}
 	bad := func() (Date, error) {
-		return Date{}, fmt.Errorf("%w: date %q is not YYYY, YYYY-MM or YYYY-MM-DD", ErrInvalid, s)
+		return Date{}, fmt.Errorf("%w: date %q is not YYYY, YYYY-MM or YYYY-MM-DD", ErrInvalid, clip(s))
 	}
 	num := func(part string) (int, bool) {
 		for _, c := range part {

@@ -32,6 +32,7 @@ type kvReader interface {
 // engine is a second implementation of these four methods.
 type kvEngine interface {
 	view(fn func(kvReader) error) error
+	snapshot() (kvReader, func())
 	// apply commits ops atomically: all or none are visible after a crash.
 	apply(ops []kvOp) error
 	sync() error
@@ -89,6 +90,35 @@ func openBadger(dir string, inMemory, durable bool, log *slog.Logger) (*badgerEn
 	return &badgerEngine{db: db, durable: durable, inMemory: inMemory}, nil
 }
 
+// storageError is an engine error with a bounded message: Badger quotes
+// whole keys and values in some of its messages, which must not reach logs
+// and clients whole.
+type storageError struct {
+	op  string
+	err error
+}
+
+func (e *storageError) Error() string {
+	msg := e.err.Error()
+	if len(msg) > 200 {
+		msg = clip(msg[:200])
+	}
+	return "storage " + e.op + ": " + msg
+}
+
+func (e *storageError) Unwrap() error { return e.err }
+
+func engineErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *storageError
+	if errors.As(err, &se) {
+		return err
+	}
+	return &storageError{op: op, err: err}
+}
+
 type badgerReader struct{ txn *badger.Txn }
 
 func (r badgerReader) get(key []byte) ([]byte, bool, error) {
@@ -97,10 +127,10 @@ func (r badgerReader) get(key []byte) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, engineErr("read", err)
 	}
 	v, err := it.ValueCopy(nil)
-	return v, err == nil, err
+	return v, err == nil, engineErr("read", err)
 }
 
 func (r badgerReader) scan(prefix, from []byte, keysOnly bool, fn func(k, v []byte) (bool, error)) error {
@@ -121,7 +151,7 @@ func (r badgerReader) scan(prefix, from []byte, keysOnly bool, fn func(k, v []by
 		if !keysOnly {
 			var err error
 			if v, err = item.ValueCopy(nil); err != nil {
-				return err
+				return engineErr("read", err)
 			}
 		}
 		more, err := fn(item.Key(), v)
@@ -130,6 +160,12 @@ func (r badgerReader) scan(prefix, from []byte, keysOnly bool, fn func(k, v []by
 		}
 	}
 	return nil
+}
+
+// snapshot opens a read snapshot; done must be called to release it.
+func (e *badgerEngine) snapshot() (r kvReader, done func()) {
+	txn := e.db.NewTransaction(false)
+	return badgerReader{txn}, txn.Discard
 }
 
 func (e *badgerEngine) view(fn func(kvReader) error) error {
@@ -142,6 +178,10 @@ func (e *badgerEngine) view(fn func(kvReader) error) error {
 // with a WriteBatch, then the journal is deleted. replayJournal, run on open,
 // finishes a write that a crash interrupted, so the outcome is all or none.
 func (e *badgerEngine) apply(ops []kvOp) error {
+	return engineErr("write", e.applyOps(ops))
+}
+
+func (e *badgerEngine) applyOps(ops []kvOp) error {
 	if len(ops) == 0 {
 		return nil
 	}

@@ -128,25 +128,26 @@ func (s *Store) Lineage(ctx context.Context, ref string, opts LineageOptions) ([
 	if !opts.MinStatus.Valid() {
 		return nil, fmt.Errorf("%w: minStatus %d", ErrInvalid, opts.MinStatus)
 	}
-	start, err := s.resolveNumber(ctx, "entity", ref)
-	if err != nil {
-		return nil, err
-	}
-	g := s.mem
-	g.mu.RLock()
-	refs, sc := g.lineage(start, opts)
-	// Paths are read from the cache before the lock is released.
-	paths := make([][]triple, len(refs))
-	if opts.Paths {
-		for i, h := range refs {
-			paths[i] = g.pathTo(sc, h)
+	var refs []hitRef
+	var paths [][]triple
+	var out []LineageHit
+	err := s.consistent(ctx, func(x *rtx, g *memGraph) error {
+		start, _, err := x.resolve("entity", ref)
+		if err != nil {
+			return err
 		}
-	}
-	g.mu.RUnlock()
-	scratchPool.Put(sc)
-	out := make([]LineageHit, 0, len(refs))
-	err = s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
+		var sc *scratch
+		refs, sc = g.lineage(start, opts)
+		defer scratchPool.Put(sc)
+		paths = make([][]triple, len(refs))
+		if opts.Paths {
+			for i, h := range refs {
+				paths[i] = g.pathTo(sc, h)
+			}
+		}
+		return nil
+	}, func(x *rtx) error {
+		out = make([]LineageHit, 0, len(refs))
 		for i, h := range refs {
 			e, err := x.entity(h.n)
 			if err != nil {

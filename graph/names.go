@@ -55,10 +55,16 @@ func words(s string) []string {
 }
 
 // ValidKey reports whether key is a valid entity key: a lower-case slug
-// [a-z0-9][a-z0-9._:/-]* of at most MaxKeyLen bytes.
+// [a-z0-9][a-z0-9._:/-]* of at most MaxKeyLen bytes that is not shaped like a
+// UUID (a reference of that shape is always an id).
 func ValidKey(key string) bool {
 	if key == "" || len(key) > MaxKeyLen {
 		return false
+	}
+	if len(key) == 36 {
+		if _, err := uuid.Parse(key); err == nil {
+			return false
+		}
 	}
 	for i := 0; i < len(key); i++ {
 		c := key[i]
@@ -74,9 +80,23 @@ func ValidKey(key string) bool {
 
 func checkKey(key string) error {
 	if !ValidKey(key) {
-		return fmt.Errorf("%w: key %q is not a lower-case slug [a-z0-9][a-z0-9._:/-]* of at most %d bytes", ErrInvalid, key, MaxKeyLen)
+		return fmt.Errorf("%w: key %q is not a lower-case slug [a-z0-9][a-z0-9._:/-]* of at most %d bytes (and not a UUID)", ErrInvalid, clip(key), MaxKeyLen)
 	}
 	return nil
+}
+
+// clip shortens user input quoted in an error message, so that a 10 MB
+// argument does not make a 10 MB message.
+func clip(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // Slug makes a key from a name: lower-case ASCII letters and digits with runs

@@ -57,24 +57,23 @@ func (s *Store) Paths(ctx context.Context, from, to string, opts PathOptions) ([
 	case !opts.MinStatus.Valid():
 		return nil, fmt.Errorf("%w: minStatus %d", ErrInvalid, opts.MinStatus)
 	}
-	a, err := s.resolveNumber(ctx, "from", from)
-	if err != nil {
-		return nil, err
-	}
-	b, err := s.resolveNumber(ctx, "to", to)
-	if err != nil {
-		return nil, err
-	}
-	if a == b {
-		return nil, fmt.Errorf("%w: from and to are the same entity", ErrInvalid)
-	}
-	g := s.mem
-	g.mu.RLock()
-	found := g.paths(a, b, opts)
-	g.mu.RUnlock()
+	var found []foundPath
 	var out []Path
-	err = s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
+	err := s.consistent(ctx, func(x *rtx, g *memGraph) error {
+		a, _, err := x.resolve("from", from)
+		if err != nil {
+			return err
+		}
+		b, _, err := x.resolve("to", to)
+		if err != nil {
+			return err
+		}
+		if a == b {
+			return fmt.Errorf("%w: from and to are the same entity", ErrInvalid)
+		}
+		found = g.paths(a, b, opts)
+		return nil
+	}, func(x *rtx) error {
 		for _, p := range found {
 			path := Path{Status: p.status}
 			for _, tr := range p.rels {
@@ -223,13 +222,44 @@ func (s *Store) Neighborhood(ctx context.Context, ref string, depth, limit int) 
 	case limit > MaxNeighborhoodLimit:
 		return nil, fmt.Errorf("%w: limit is %d; the maximum is %d", ErrLimit, limit, MaxNeighborhoodLimit)
 	}
-	start, err := s.resolveNumber(ctx, "entity", ref)
-	if err != nil {
-		return nil, err
-	}
-	g := s.mem
+	var nodes []uint32
+	var rels []triple
+	sub := &Subgraph{}
+	err := s.consistent(ctx, func(x *rtx, g *memGraph) error {
+		start, _, err := x.resolve("entity", ref)
+		if err != nil {
+			return err
+		}
+		nodes, rels = g.neighborhood(start, depth, limit)
+		return nil
+	}, func(x *rtx) error {
+		for _, n := range nodes {
+			e, err := x.entity(n)
+			if err != nil {
+				return err
+			}
+			if e != nil {
+				sub.Nodes = append(sub.Nodes, e)
+			}
+		}
+		for _, tr := range rels {
+			rel, err := x.relation(tr, true)
+			if err != nil {
+				return err
+			}
+			if rel != nil {
+				sub.Relations = append(sub.Relations, rel)
+			}
+		}
+		return nil
+	})
+	return sub, err
+}
+
+// neighborhood collects up to limit entities within depth relations of
+// start, nearest first, and the relations among them; the caller holds g.mu.
+func (g *memGraph) neighborhood(start uint32, depth, limit int) ([]uint32, []triple) {
 	f := newEdgeFilter(Denied, Date{}, nil)
-	g.mu.RLock()
 	nodes := []uint32{start}
 	in := map[uint32]bool{start: true}
 	frontier := []uint32{start}
@@ -265,29 +295,5 @@ func (s *Store) Neighborhood(ctx context.Context, ref string, depth, limit int) 
 			}
 		}
 	}
-	g.mu.RUnlock()
-	sub := &Subgraph{}
-	err = s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
-		for _, n := range nodes {
-			e, err := x.entity(n)
-			if err != nil {
-				return err
-			}
-			if e != nil {
-				sub.Nodes = append(sub.Nodes, e)
-			}
-		}
-		for _, tr := range rels {
-			rel, err := x.relation(tr, true)
-			if err != nil {
-				return err
-			}
-			if rel != nil {
-				sub.Relations = append(sub.Relations, rel)
-			}
-		}
-		return nil
-	})
-	return sub, err
+	return nodes, rels
 }

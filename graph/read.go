@@ -20,10 +20,11 @@ const (
 // rtx reads one snapshot and remembers the entities it has decoded, so one
 // answer with many relations reads each entity once.
 type rtx struct {
-	r    kvReader
-	g    *memGraph
-	ents map[uint32]*entRec
-	pub  map[uint32]*Entity
+	r      kvReader
+	g      *memGraph
+	locked bool // the caller holds g.mu: read the entity cache without locking
+	ents   map[uint32]*entRec
+	pub    map[uint32]*Entity
 }
 
 func (s *Store) newRtx(r kvReader) *rtx {
@@ -90,7 +91,11 @@ func (x *rtx) resolve(field, ref string) (uint32, *entRec, error) {
 // entity returns the public form of the live entity behind n (following
 // merges); nil when there is none.
 func (x *rtx) entity(n uint32) (*Entity, error) {
-	if e := x.g.entity(n); e != nil {
+	if x.locked {
+		if int(n) < len(x.g.ents) && x.g.ents[n] != nil {
+			return x.g.ents[n], nil
+		}
+	} else if e := x.g.entity(n); e != nil {
 		return e, nil
 	}
 	if e, ok := x.pub[n]; ok {
@@ -367,13 +372,27 @@ func (s *Store) Entities(ctx context.Context, kind EntityKind, p Page) (*EntityP
 	if kind != 0 && !kind.Valid() {
 		return nil, fmt.Errorf("%w: kind %d", ErrInvalid, kind)
 	}
-	return s.entityPage(ctx, p, func(n uint32, k EntityKind) bool { return kind == 0 || k == kind }, nil)
+	return s.entityPage(ctx, p, func(_ *rtx, g *memGraph) ([]uint32, error) {
+		return g.entitiesOf(func(_ uint32, k EntityKind) bool { return kind == 0 || k == kind }), nil
+	}, nil)
 }
 
-// entityPage pages over entity numbers in the cache that match keep, then
-// loads the page; filter (optional) can reject loaded entities, and then
-// Total counts only accepted ones (all are loaded for that).
-func (s *Store) entityPage(ctx context.Context, p Page, keep func(uint32, EntityKind) bool, filter func(*Entity) bool) (*EntityPage, error) {
+// entitiesOf lists live entity numbers that match keep, in order; the caller
+// holds g.mu.
+func (g *memGraph) entitiesOf(keep func(uint32, EntityKind) bool) []uint32 {
+	var all []uint32
+	for n := 1; n < len(g.kinds); n++ {
+		if k := g.kinds[n]; k != 0 && keep(uint32(n), k) {
+			all = append(all, uint32(n))
+		}
+	}
+	return all
+}
+
+// entityPage pages over the entity numbers pick lists (from the cache, under
+// its lock), then loads the page; filter (optional) can reject loaded
+// entities, and then Total counts only accepted ones (all are loaded for that).
+func (s *Store) entityPage(ctx context.Context, p Page, pick func(x *rtx, g *memGraph) ([]uint32, error), filter func(*Entity) bool) (*EntityPage, error) {
 	size, err := p.size()
 	if err != nil {
 		return nil, err
@@ -386,18 +405,13 @@ func (s *Store) entityPage(ctx context.Context, p Page, keep func(uint32, Entity
 		}
 		after = binary.BigEndian.Uint32(b)
 	}
-	g := s.mem
-	g.mu.RLock()
 	var all []uint32
-	for n := 1; n < len(g.kinds); n++ {
-		if k := g.kinds[n]; k != 0 && keep(uint32(n), k) {
-			all = append(all, uint32(n))
-		}
-	}
-	g.mu.RUnlock()
 	page := &EntityPage{}
-	err = s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
+	err = s.consistent(ctx, func(x *rtx, g *memGraph) error {
+		var err error
+		all, err = pick(x, g)
+		return err
+	}, func(x *rtx) error {
 		for _, n := range all {
 			var e *Entity
 			if filter != nil {
@@ -457,20 +471,17 @@ func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, 
 		}
 	}
 	page := &RelationPage{}
-	err = s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
+	type item struct {
+		cur []byte
+		t   triple
+	}
+	var items []item
+	err = s.consistent(ctx, func(x *rtx, g *memGraph) error {
 		n, _, err := x.resolve("entity", ref)
 		if err != nil {
 			return err
 		}
 		f := newEdgeFilter(Retracted, Date{}, types)
-		type item struct {
-			cur []byte
-			t   triple
-		}
-		var items []item
-		g := s.mem
-		g.mu.RLock()
 		collect := func(d byte, list []int32) {
 			for _, slot := range list {
 				m := &g.rels[slot]
@@ -494,7 +505,8 @@ func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, 
 				collect(1, g.in[n])
 			}
 		}
-		g.mu.RUnlock()
+		return nil
+	}, func(x *rtx) error {
 		page.Total = len(items)
 		for _, it := range items {
 			if after != nil && string(it.cur) <= string(after) {
@@ -543,14 +555,6 @@ func (s *Store) Relations(ctx context.Context, t RelationType, statuses []ClaimS
 		return (t == 0 || rt == t) && (len(statuses) == 0 || want[st])
 	}
 	page := &RelationPage{}
-	g := s.mem
-	g.mu.RLock()
-	for i := range g.rels {
-		if m := &g.rels[i]; m.status != 0 && match(m.t.Type, m.status) {
-			page.Total++
-		}
-	}
-	g.mu.RUnlock()
 	prefix := []byte{pByStatus}
 	if t != 0 {
 		prefix = append(prefix, byte(t))
@@ -563,9 +567,15 @@ func (s *Store) Relations(ctx context.Context, t RelationType, statuses []ClaimS
 		}
 		from = append(append([]byte{pByStatus}, b...), 0) // the first key after the cursor
 	}
-	err = s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
-		return r.scan(prefix, from, true, func(k, _ []byte) (bool, error) {
+	err = s.consistent(ctx, func(_ *rtx, g *memGraph) error {
+		for i := range g.rels {
+			if m := &g.rels[i]; m.status != 0 && match(m.t.Type, m.status) {
+				page.Total++
+			}
+		}
+		return nil
+	}, func(x *rtx) error {
+		return x.r.scan(prefix, from, true, func(k, _ []byte) (bool, error) {
 			tr, st, ok := parseByStatusKey(k)
 			if !ok || !match(tr.Type, st) {
 				return true, nil
@@ -595,23 +605,22 @@ func (s *Store) Relations(ctx context.Context, t RelationType, statuses []ClaimS
 // Disputes lists DISPUTE entities, those party (a reference; "" for any) is
 // PARTY_TO, with status (0: any).
 func (s *Store) Disputes(ctx context.Context, party string, status DisputeStatus, p Page) (*EntityPage, error) {
-	var parties map[uint32]bool
-	if party != "" {
-		n, err := s.resolveNumber(ctx, "party", party)
-		if err != nil {
-			return nil, err
-		}
-		parties = map[uint32]bool{}
-		g := s.mem
-		g.mu.RLock()
-		for _, slot := range g.out[n] {
-			if m := &g.rels[slot]; m.t.Type == PartyTo && m.status > Retracted {
-				parties[m.t.To] = true
+	pick := func(x *rtx, g *memGraph) ([]uint32, error) {
+		var parties map[uint32]bool
+		if party != "" {
+			n, _, err := x.resolve("party", party)
+			if err != nil {
+				return nil, err
+			}
+			parties = map[uint32]bool{}
+			for _, slot := range g.out[n] {
+				if m := &g.rels[slot]; m.t.Type == PartyTo && m.status > Retracted {
+					parties[m.t.To] = true
+				}
 			}
 		}
-		g.mu.RUnlock()
+		return g.entitiesOf(func(n uint32, k EntityKind) bool { return k == Dispute && (parties == nil || parties[n]) }), nil
 	}
-	keep := func(n uint32, k EntityKind) bool { return k == Dispute && (parties == nil || parties[n]) }
 	var filter func(*Entity) bool
 	if status != 0 {
 		filter = func(e *Entity) bool {
@@ -619,17 +628,7 @@ func (s *Store) Disputes(ctx context.Context, party string, status DisputeStatus
 			return err == nil && st == status
 		}
 	}
-	return s.entityPage(ctx, p, keep, filter)
-}
-
-func (s *Store) resolveNumber(ctx context.Context, field, ref string) (uint32, error) {
-	var n uint32
-	err := s.view(ctx, func(r kvReader) error {
-		var err error
-		n, _, err = s.newRtx(r).resolve(field, ref)
-		return err
-	})
-	return n, err
+	return s.entityPage(ctx, p, pick, filter)
 }
 
 // Stats counts what the store holds.

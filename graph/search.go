@@ -31,7 +31,7 @@ func (s *Store) Search(ctx context.Context, text string, kinds []EntityKind, fir
 	}
 	norm := Normalize(text)
 	if norm == "" {
-		return nil, fmt.Errorf("%w: text %q has no letter or digit to search for", ErrInvalid, text)
+		return nil, fmt.Errorf("%w: text %q has no letter or digit to search for", ErrInvalid, clip(text))
 	}
 	var out []*Entity
 	seen := map[uint32]bool{}

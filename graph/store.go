@@ -248,8 +248,13 @@ func (s *Store) update(ctx context.Context, fn func(t *wtx) error) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if s.closed.Load() {
-		return ErrClosed
+	return s.updateLocked(ctx, fn)
+}
+
+// updateLocked is update for a caller that holds the writer lock.
+func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
+	if err := s.check(ctx); err != nil {
+		return err
 	}
 	var t *wtx
 	err := s.kv.view(func(r kvReader) error {
@@ -263,11 +268,52 @@ func (s *Store) update(ctx context.Context, fn func(t *wtx) error) error {
 		return err
 	}
 	ops := t.ops()
+	// The cache lock is held across the commit and the cache update, so a
+	// reader that opens a snapshot under the read lock sees the store and
+	// the cache in the same state (see consistent).
+	g := s.mem
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if err := s.kv.apply(ops); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	t.applyMem()
 	return nil
+}
+
+// updateThen is update followed, still under the writer lock, by then: the
+// answer of a write is read before any other write can change it. then runs
+// even if ctx was cancelled after the commit, since the write is done.
+func (s *Store) updateThen(ctx context.Context, fn func(t *wtx) error, then func(ctx context.Context) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.updateLocked(ctx, fn); err != nil {
+		return err
+	}
+	return then(context.WithoutCancel(ctx))
+}
+
+// consistent runs memPart with the adjacency cache read-locked and a store
+// snapshot opened under the same lock, so both show the same commits; then
+// it releases the cache and runs readPart on the same snapshot. memPart must
+// not lock the cache itself; x.entity knows not to while it runs.
+func (s *Store) consistent(ctx context.Context, memPart func(x *rtx, g *memGraph) error, readPart func(x *rtx) error) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	g := s.mem
+	g.mu.RLock()
+	r, done := s.kv.snapshot()
+	defer done()
+	x := s.newRtx(r)
+	x.locked = true
+	err := memPart(x, g)
+	x.locked = false
+	g.mu.RUnlock()
+	if err != nil || readPart == nil {
+		return err
+	}
+	return readPart(x)
 }
 
 var errStop = errors.New("stop")

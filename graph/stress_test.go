@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,24 +14,6 @@ import (
 
 	"github.com/whosedata/whosedata/graph"
 )
-
-// tolerateKnownRaces makes TestConcurrentStress count and log, instead of
-// fail on, two races of the graph package found by this test:
-//
-//  1. AddStatement and RetractStatement commit, then read the relation back
-//     in a new snapshot (relationByTriple). A MergeEntities committed in
-//     between has moved the relation to a new triple, so the call returns
-//     ErrNotFound for a write that was made.
-//  2. EntityRelations, Lineage and Paths take a Badger snapshot, then read
-//     the adjacency cache under g.mu; a write committed (or its cache update
-//     applied) in between makes them disagree, and they fail with "relation
-//     ... is in the adjacency cache but not in the store" (read.go),
-//     "lineage path names relation ..., which does not exist" (lineage.go)
-//     or "path names relation ..., which does not exist" (paths.go), errors
-//     that wrap no sentinel (INTERNAL to API clients).
-//
-// Set it to false once graph reads and writes see one consistent state.
-const tolerateKnownRaces = true
 
 // stressState is what the workers of TestConcurrentStress share: the keys
 // they may name, the statements they may retract, and counts of what
@@ -44,11 +25,6 @@ type stressState struct {
 
 	created, merges, added, retracted, reads atomic.Int64
 	doubleMerges, doubleMergeWins            atomic.Int64
-
-	// Known races (see tolerateKnownRaces): writes that were made but
-	// reported ErrNotFound, and reads that failed on a torn view.
-	racedNotes                []string
-	racedRetracts, racedReads atomic.Int64
 }
 
 func (s *stressState) pick(r *rand.Rand) string {
@@ -76,21 +52,6 @@ func (s *stressState) pickStmt(r *rand.Rand) (uuid.UUID, bool) {
 		return uuid.Nil, false
 	}
 	return s.stmts[r.IntN(len(s.stmts))], true
-}
-
-// tornRead reports whether err is the known race 2 of tolerateKnownRaces,
-// and counts it.
-func (s *stressState) tornRead(err error) bool {
-	if !tolerateKnownRaces {
-		return false
-	}
-	msg := err.Error()
-	if strings.Contains(msg, "is in the adjacency cache but not in the store") ||
-		strings.Contains(msg, "path names relation") && strings.Contains(msg, "which does not exist") {
-		s.racedReads.Add(1)
-		return true
-	}
-	return false
 }
 
 // cleanErr reports whether err is nil or one of the errors a caller is
@@ -164,12 +125,7 @@ func TestConcurrentStress(t *testing.T) {
 						Date: graph.Date{Year: int16(2015 + r.IntN(10))},
 					})
 					if err != nil {
-						switch {
-						case tolerateKnownRaces && errors.Is(err, graph.ErrNotFound):
-							state.mu.Lock()
-							state.racedNotes = append(state.racedNotes, note)
-							state.mu.Unlock()
-						case !cleanErr(err, graph.ErrInvalid):
+						if !cleanErr(err, graph.ErrInvalid) {
 							fail("AddStatement: %v", err)
 						}
 						continue
@@ -194,8 +150,6 @@ func TestConcurrentStress(t *testing.T) {
 					switch {
 					case err == nil:
 						state.retracted.Add(1)
-					case tolerateKnownRaces && errors.Is(err, graph.ErrNotFound):
-						state.racedRetracts.Add(1)
 					case !cleanErr(err, graph.ErrConflict):
 						fail("RetractStatement %s: %v", id, err)
 					}
@@ -246,10 +200,10 @@ func TestConcurrentStress(t *testing.T) {
 					if r.IntN(2) == 0 {
 						dir = graph.Upstream
 					}
-					if _, err := st.Lineage(ctx, a, graph.LineageOptions{Direction: dir, Paths: true}); err != nil && !state.tornRead(err) {
+					if _, err := st.Lineage(ctx, a, graph.LineageOptions{Direction: dir, Paths: true}); err != nil {
 						fail("Lineage %s: %v", a, err)
 					}
-					if _, err := st.Paths(ctx, a, b, graph.PathOptions{}); !cleanErr(err, graph.ErrInvalid) && !state.tornRead(err) {
+					if _, err := st.Paths(ctx, a, b, graph.PathOptions{}); !cleanErr(err, graph.ErrInvalid) {
 						fail("Paths %s %s: %v", a, b, err)
 					}
 					if _, err := st.Search(ctx, "worker", nil, 10); err != nil {
@@ -260,7 +214,7 @@ func TestConcurrentStress(t *testing.T) {
 						fail("Entity %s: %v", a, err)
 						continue
 					}
-					if _, err := st.EntityRelations(ctx, e.ID.String(), graph.Both, nil, graph.Page{}); err != nil && !state.tornRead(err) {
+					if _, err := st.EntityRelations(ctx, e.ID.String(), graph.Both, nil, graph.Page{}); err != nil {
 						fail("EntityRelations %s: %v", e.Key, err)
 					}
 				}
@@ -285,7 +239,7 @@ func TestConcurrentStress(t *testing.T) {
 	// What the store holds follows from what succeeded.
 	wantEntities := seeds + int(state.created.Load()-state.merges.Load())
 	wantStatements := int(state.added.Load())
-	wantRetracted := int(state.retracted.Load() + state.racedRetracts.Load())
+	wantRetracted := int(state.retracted.Load())
 	notes := map[string]bool{}
 	var entities, relations, statements, retracted int
 	if err := st.ForEachEntity(ctx, func(*graph.Entity) error { entities++; return nil }); err != nil {
@@ -306,17 +260,6 @@ func TestConcurrentStress(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
-	}
-	// A statement whose AddStatement lost the known race was written.
-	for _, note := range state.racedNotes {
-		if !notes[note] {
-			t.Errorf("AddStatement %s reported ErrNotFound and wrote nothing: not the known race", note)
-		}
-		wantStatements++
-	}
-	if n := len(state.racedNotes) + int(state.racedRetracts.Load()+state.racedReads.Load()); n > 0 {
-		t.Logf("known graph races (tolerateKnownRaces): %d AddStatement and %d RetractStatement calls reported ErrNotFound after writing; %d reads (EntityRelations, Lineage, Paths) saw a torn view",
-			len(state.racedNotes), state.racedRetracts.Load(), state.racedReads.Load())
 	}
 	stats, err := st.Stats(ctx)
 	if err != nil {

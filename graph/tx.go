@@ -251,11 +251,11 @@ func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName 
 		if n, rec, err := live(n); err != nil || rec != nil {
 			return n, rec, err
 		}
-		return 0, nil, fmt.Errorf("%w: %s: no entity has id %s", ErrNotFound, field, ref)
+		return 0, nil, fmt.Errorf("%w: %s: no entity has id %s", ErrNotFound, field, clip(ref))
 	}
 	norm := Normalize(ref)
 	if norm == "" {
-		return 0, nil, fmt.Errorf("%w: %s: %q has no letter or digit to look up", ErrNotFound, field, ref)
+		return 0, nil, fmt.Errorf("%w: %s: %q has no letter or digit to look up", ErrNotFound, field, clip(ref))
 	}
 	cands, err := byName(norm)
 	if err != nil {
@@ -281,7 +281,7 @@ func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName 
 	}
 	switch len(found) {
 	case 0:
-		return 0, nil, fmt.Errorf("%w: %s: no entity is called %q", ErrNotFound, field, ref)
+		return 0, nil, fmt.Errorf("%w: %s: no entity is called %q", ErrNotFound, field, clip(ref))
 	case 1:
 		return found[0].n, found[0].rec, nil
 	}
@@ -290,7 +290,7 @@ func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName 
 		names = append(names, fmt.Sprintf("%s (%s %q)", f.rec.Key, f.rec.Kind, f.rec.Name))
 	}
 	sort.Strings(names)
-	return 0, nil, fmt.Errorf("%w: %s: %q fits %d entities: %s; use a key", ErrAmbiguous, field, ref, len(found), strings.Join(names, ", "))
+	return 0, nil, fmt.Errorf("%w: %s: %q fits %d entities: %s; use a key", ErrAmbiguous, field, clip(ref), len(found), strings.Join(names, ", "))
 }
 
 // rel returns relation tr's current record, nil when absent.
@@ -448,9 +448,7 @@ func liveKind(rec *entRec) EntityKind {
 
 // applyMem brings the adjacency cache up to date after a successful commit.
 func (t *wtx) applyMem() {
-	g := t.s.mem
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	g := t.s.mem // locked by the caller
 	for _, n := range t.order {
 		if sl := t.ents[n]; sl.dirty {
 			g.setEntity(n, sl.cur)

@@ -47,7 +47,7 @@ func ParseEntityKind(s string) (EntityKind, error) {
 			return EntityKind(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown entity kind %q (want one of %s)", ErrInvalid, s, strings.Join(kindNames[1:], ", "))
+	return 0, fmt.Errorf("%w: unknown entity kind %q (want one of %s)", ErrInvalid, clip(s), strings.Join(kindNames[1:], ", "))
 }
 
 // RelationType is the type of a directed edge.
@@ -121,7 +121,7 @@ func ParseRelationType(s string) (RelationType, error) {
 			return RelationType(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown relation type %q (want one of %s)", ErrInvalid, s, strings.Join(typeNames[1:], ", "))
+	return 0, fmt.Errorf("%w: unknown relation type %q (want one of %s)", ErrInvalid, clip(s), strings.Join(typeNames[1:], ", "))
 }
 
 // ClaimStatus is the status of a statement, or the effective status of a
@@ -167,7 +167,7 @@ func ParseClaimStatus(s string) (ClaimStatus, error) {
 			return ClaimStatus(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown claim status %q (want one of %s)", ErrInvalid, s, strings.Join(statusNames[1:], ", "))
+	return 0, fmt.Errorf("%w: unknown claim status %q (want one of %s)", ErrInvalid, clip(s), strings.Join(statusNames[1:], ", "))
 }
 
 // EffectiveStatus combines the statuses of a relation's statements by the
@@ -234,7 +234,7 @@ func ParseDisputeStatus(s string) (DisputeStatus, error) {
 			return DisputeStatus(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown dispute status %q (want one of %s)", ErrInvalid, s, strings.Join(disputeNames[1:], ", "))
+	return 0, fmt.Errorf("%w: unknown dispute status %q (want one of %s)", ErrInvalid, clip(s), strings.Join(disputeNames[1:], ", "))
 }
 
 // Attribute is one string key/value pair. Attributes are kept sorted by key.

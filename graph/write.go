@@ -19,15 +19,17 @@ import (
 // keyless name fits several entities.
 func (s *Store) UpsertEntity(ctx context.Context, in EntityInput) (*Entity, error) {
 	var n uint32
-	err := s.update(ctx, func(t *wtx) error {
+	var out *Entity
+	err := s.updateThen(ctx, func(t *wtx) error {
 		var err error
 		n, _, err = t.upsertEntity("", in)
 		return err
+	}, func(ctx context.Context) error {
+		var err error
+		out, err = s.entityByNumber(ctx, n)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.entityByNumber(ctx, n)
+	return out, err
 }
 
 // validateEntity checks an EntityInput's fields; prefix names it in errors.
@@ -57,7 +59,7 @@ func validateEntity(prefix string, in *EntityInput) error {
 			return err
 		}
 		if Normalize(a) == "" {
-			return fmt.Errorf("%w: %saliases[%d]: %q has no letter or digit", ErrInvalid, prefix, i, a)
+			return fmt.Errorf("%w: %saliases[%d]: %q has no letter or digit", ErrInvalid, prefix, i, clip(a))
 		}
 	}
 	return checkAttributes(prefix+"attributes", in.Attributes)
@@ -187,15 +189,17 @@ func setAttributes(attrs, add []Attribute) []Attribute {
 // several entities.
 func (s *Store) AddStatement(ctx context.Context, in StatementInput) (*Relation, error) {
 	var tr triple
-	err := s.update(ctx, func(t *wtx) error {
+	var out *Relation
+	err := s.updateThen(ctx, func(t *wtx) error {
 		var err error
 		tr, _, err = t.addStatement("", in)
 		return err
+	}, func(ctx context.Context) error {
+		var err error
+		out, err = s.relationByTriple(ctx, tr)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.relationByTriple(ctx, tr)
+	return out, err
 }
 
 func validateStatement(prefix string, in *StatementInput) error {
@@ -369,7 +373,8 @@ func appendField(b []byte, s string) []byte {
 // (already retracted).
 func (s *Store) RetractStatement(ctx context.Context, id uuid.UUID, reason string) (*Relation, error) {
 	var tr triple
-	err := s.update(ctx, func(t *wtx) error {
+	var out *Relation
+	err := s.updateThen(ctx, func(t *wtx) error {
 		reason = strings.TrimSpace(reason)
 		if reason == "" {
 			return fmt.Errorf("%w: reason is required to retract a statement", ErrInvalid)
@@ -406,24 +411,26 @@ func (s *Store) RetractStatement(ctx context.Context, id uuid.UUID, reason strin
 		rel.Status = rel.effective()
 		t.setRel(tr, rel)
 		return nil
+	}, func(ctx context.Context) error {
+		var err error
+		out, err = s.relationByTriple(ctx, tr)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.relationByTriple(ctx, tr)
+	return out, err
 }
 
 // AddAlias adds alias to the entity ref names and returns the entity. Errors
 // wrap ErrNotFound, ErrAmbiguous or ErrInvalid.
 func (s *Store) AddAlias(ctx context.Context, ref, alias string) (*Entity, error) {
 	var n uint32
-	err := s.update(ctx, func(t *wtx) error {
+	var out *Entity
+	err := s.updateThen(ctx, func(t *wtx) error {
 		alias = strings.TrimSpace(alias)
 		if err := checkText("alias", alias, MaxNameLen); err != nil {
 			return err
 		}
 		if Normalize(alias) == "" {
-			return fmt.Errorf("%w: alias %q has no letter or digit", ErrInvalid, alias)
+			return fmt.Errorf("%w: alias %q has no letter or digit", ErrInvalid, clip(alias))
 		}
 		var rec *entRec
 		var err error
@@ -439,11 +446,12 @@ func (s *Store) AddAlias(ctx context.Context, ref, alias string) (*Entity, error
 			t.touch(n)
 		}
 		return nil
+	}, func(ctx context.Context) error {
+		var err error
+		out, err = s.entityByNumber(ctx, n)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.entityByNumber(ctx, n)
+	return out, err
 }
 
 // MergeEntities folds duplicate into keep: every relation and statement of the
@@ -454,7 +462,8 @@ func (s *Store) AddAlias(ctx context.Context, ref, alias string) (*Entity, error
 // ErrAmbiguous, or ErrInvalid when both name the same entity.
 func (s *Store) MergeEntities(ctx context.Context, keepRef, dupRef string) (*Entity, error) {
 	var keep uint32
-	err := s.update(ctx, func(t *wtx) error {
+	var out *Entity
+	err := s.updateThen(ctx, func(t *wtx) error {
 		var err error
 		var keepRec, dupRec *entRec
 		var dup uint32
@@ -500,11 +509,12 @@ func (s *Store) MergeEntities(ctx context.Context, keepRef, dupRef string) (*Ent
 		t.touch(dup)
 		t.ids[dupRec.ID] = keep
 		return nil
+	}, func(ctx context.Context) error {
+		var err error
+		out, err = s.entityByNumber(ctx, keep)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s.entityByNumber(ctx, keep)
+	return out, err
 }
 
 // moveRelation re-homes relation old from dup to keep, joining an existing
