@@ -385,6 +385,26 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("metrics", func(t *testing.T) {
+		resp, err := client.Get(srv.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, series := range []string{"whosedata_http_requests_total", "whosedata_graphql_request_duration_seconds", "whosedata_graphql_errors_total", "whosedata_store_size_bytes "} {
+			if !strings.Contains(string(body), series) {
+				t.Errorf("/metrics lacks %s", series)
+			}
+		}
+		if strings.Contains(string(body), "whosedata_store_size_bytes 0\n") {
+			t.Error("store size is 0 for a store on disk")
+		}
+	})
+
 	t.Run("store in use", func(t *testing.T) {
 		r := whosedata(t, "", "stats", "--data", data)
 		if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "whosedata: ") || !strings.Contains(r.stderr, "in use") {

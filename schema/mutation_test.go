@@ -36,7 +36,7 @@ func TestMutations(t *testing.T) {
 		{
 			name:  "upsertEntity with a bad key is BAD_INPUT",
 			query: `mutation { upsertEntity(input: {key: "Not A Slug", kind: PERSON}) { key } }`,
-			want: `{"data": null, "errors": [{"message": "key: invalid input: key \"Not A Slug\" is not a lower-case slug [a-z0-9][a-z0-9._:/-]* of at most 256 bytes",
+			want: `{"data": null, "errors": [{"message": "key: invalid input: key \"Not A Slug\" is not a lower-case slug [a-z0-9][a-z0-9._:/-]* of at most 256 bytes (and not a UUID)",
 				"path": ["upsertEntity"], "extensions": {"code": "BAD_INPUT"}}]}`,
 		},
 		{

@@ -23,8 +23,12 @@ const (
 	// MaxLineageHits is the largest first lineage accepts; the library has
 	// no bound of its own, so the API sets one.
 	MaxLineageHits = 1000
-	// DefaultMaxDepth is the query depth limit when Options.MaxDepth is 0.
-	DefaultMaxDepth = 12
+	// DefaultMaxDepth is the query depth limit when Options.MaxDepth is 0. It
+	// is the depth of the standard introspection query (graphql-js
+	// getIntrospectionQuery, which GraphiQL sends): graphql-go counts
+	// introspection fields against the limit, and a lower one would leave the
+	// playground without its schema.
+	DefaultMaxDepth = 15
 	// maxParallelism bounds the resolvers of one request running at once;
 	// they are mostly in-memory work, so a few suffice.
 	maxParallelism = 8

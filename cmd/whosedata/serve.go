@@ -39,15 +39,8 @@ const playgroundQuery = `{
 }
 `
 
-// introspectionDepth is how deep the standard introspection query nests
-// (graphql-js getIntrospectionQuery, which GraphiQL and other tools send).
-// graphql-go counts introspection fields against the depth limit, so a lower
-// limit leaves the playground without its schema: no docs, no completion.
-const introspectionDepth = 15
-
-// defaultMaxDepth is the depth limit of serve and query: the schema's
-// default, raised if needed so that tools can introspect the schema.
-const defaultMaxDepth = max(schema.DefaultMaxDepth, introspectionDepth)
+// defaultMaxDepth is the depth limit of serve and query.
+const defaultMaxDepth = schema.DefaultMaxDepth
 
 type serveOptions struct {
 	addr     string
@@ -125,6 +118,14 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 		RequestTimeout:  o.timeout,
 		Logger:          log,
 		PlaygroundQuery: playgroundQuery,
+		Gauges: []server.Gauge{{
+			Name: "whosedata_store_size_bytes",
+			Help: "Bytes the store occupies on disk (tables and value log); 0 for an in-memory store.",
+			Value: func() float64 {
+				tables, vlog := st.Size()
+				return float64(tables + vlog)
+			},
+		}},
 	})
 	if err != nil {
 		return err
