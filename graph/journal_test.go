@@ -35,13 +35,13 @@ func TestJournalReplayAfterCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.kv.setOne(journalPartKey(0), encodeOps(ops)); err != nil {
+	if err := s.kv.(*badgerEngine).setOne(journalPartKey(0), encodeOps(ops)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.kv.setOne(metaKey("journal"), binary.BigEndian.AppendUint32(nil, 1)); err != nil {
+	if err := s.kv.(*badgerEngine).setOne(metaKey("journal"), binary.BigEndian.AppendUint32(nil, 1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.kv.writeBatch(ops[:len(ops)/2]); err != nil {
+	if err := s.kv.(*badgerEngine).writeBatch(ops[:len(ops)/2]); err != nil {
 		t.Fatal(err)
 	}
 	s.kv.close() // the crash: no Store.Close, the rest never written

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 
@@ -28,15 +29,23 @@ type kvReader interface {
 }
 
 // kvEngine is the narrow boundary between the store and the ordered key-value
-// engine underneath. Only this file and badger know each other; another
-// engine is a second implementation of these four methods.
+// engine underneath. Only this file knows Badger; another engine is a second
+// implementation of these methods.
 type kvEngine interface {
 	view(fn func(kvReader) error) error
-	snapshot() (kvReader, func())
+	// snapshot opens a read snapshot; done releases it.
+	snapshot() (r kvReader, done func())
 	// apply commits ops atomically: all or none are visible after a crash.
 	apply(ops []kvOp) error
+	// replayJournal completes an apply that a crash interrupted; it reports
+	// whether there was one.
+	replayJournal() (bool, error)
 	sync() error
 	close() error
+	backup(w io.Writer) error
+	restore(r io.Reader) error
+	// collectGarbage reclaims space left by overwritten values.
+	collectGarbage() error
 }
 
 // badgerEngine is kvEngine on Badger.
@@ -318,12 +327,41 @@ func (e *badgerEngine) replayJournal() (bool, error) {
 	return true, e.clearJournal(int(n))
 }
 
-func (e *badgerEngine) sync() error { return e.db.Sync() }
+func (e *badgerEngine) sync() error { return engineErr("sync", e.db.Sync()) }
+
+func (e *badgerEngine) backup(w io.Writer) error {
+	_, err := e.db.Backup(w, 0)
+	return engineErr("backup", err)
+}
+
+func (e *badgerEngine) restore(r io.Reader) error { return engineErr("restore", e.db.Load(r, 64)) }
+
+// collectGarbage rewrites value-log files that are at least half garbage,
+// until none is left (at most 16 files a round).
+func (e *badgerEngine) collectGarbage() error {
+	if e.inMemory {
+		return nil
+	}
+	for i := 0; i < 16; i++ {
+		err := e.db.RunValueLogGC(0.5)
+		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
+			return nil
+		}
+		if err != nil {
+			return engineErr("value-log gc", err)
+		}
+	}
+	return nil
+}
 
 func (e *badgerEngine) close() error { return e.db.Close() }
 
 func encodeOps(ops []kvOp) []byte {
-	var b []byte
+	size := 0
+	for _, op := range ops {
+		size += 1 + 2*binary.MaxVarintLen64 + len(op.Key) + len(op.Value)
+	}
+	b := make([]byte, 0, size)
 	for _, op := range ops {
 		if op.Del {
 			b = append(b, 1)

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	badger "github.com/dgraph-io/badger/v4"
 )
 
 // Options configure Open. A nil *Options means the defaults: on disk, not
@@ -35,7 +33,7 @@ type Options struct {
 // at a time, as Badger's own model prefers), and every write is one atomic
 // commit of records and their index entries.
 type Store struct {
-	kv      *badgerEngine
+	kv      kvEngine
 	mem     *memGraph
 	wmu     sync.Mutex // serialises writers; held from read-validate to commit and cache update
 	nextEnt uint32     // guarded by wmu
@@ -202,8 +200,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	_, err := s.kv.db.Backup(w, 0)
-	return err
+	return s.kv.backup(w)
 }
 
 // Restore loads a backup written by Backup into this store, which must be
@@ -218,8 +215,8 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	if s.mem.live > 0 || s.mem.nrel > 0 {
 		return fmt.Errorf("%w: restore needs an empty store", ErrConflict)
 	}
-	if err := s.kv.db.Load(r, 64); err != nil {
-		return fmt.Errorf("restore: %w", err)
+	if err := s.kv.restore(r); err != nil {
+		return err
 	}
 	return s.rebuild()
 }
@@ -360,25 +357,11 @@ func (s *Store) RunValueLogGC(ctx context.Context, interval time.Duration) error
 			return nil
 		case <-t.C:
 		}
-		if err := s.collectGarbage(); err != nil {
-			return err
-		}
-	}
-}
-
-// collectGarbage runs one round of value-log garbage collection.
-func (s *Store) collectGarbage() error {
-	for i := 0; i < 16; i++ {
 		if s.closed.Load() {
 			return nil
 		}
-		err := s.kv.db.RunValueLogGC(0.5)
-		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("value-log gc: %w", err)
+		if err := s.kv.collectGarbage(); err != nil {
+			return err
 		}
 	}
-	return nil
 }

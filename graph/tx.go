@@ -358,7 +358,8 @@ func (t *wtx) setStmt(id uuid.UUID, rec *stmtRec) {
 // ops turns every change into key-value writes: each record and the index
 // entries derived from it, deleting those of the old record that no longer hold.
 func (t *wtx) ops() []kvOp {
-	var ops []kvOp
+	// About six keys an entity, five a relation and one a statement.
+	ops := make([]kvOp, 0, 6*len(t.ents)+5*len(t.rels)+len(t.stmts)+len(t.ids))
 	set := func(k, v []byte) { ops = append(ops, kvOp{Key: k, Value: v}) }
 	del := func(k []byte) { ops = append(ops, kvOp{Key: k, Del: true}) }
 	for _, n := range t.order {
