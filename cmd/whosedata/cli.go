@@ -75,7 +75,7 @@ func commands() []*command {
 	return []*command{
 		serveCommand(), loadCommand(), queryCommand(), exportCommand(),
 		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(),
-		versionCommand(), helpCommand(),
+		benchCommand(), versionCommand(), helpCommand(),
 	}
 }
 

@@ -1,0 +1,74 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+)
+
+// TestRunCheck runs the correctness mode at a small size: Run fails on any
+// disagreement between whosedata, limit and (when installed) PostgreSQL, and
+// every workload row must be present. Nothing about timing is asserted.
+func TestRunCheck(t *testing.T) {
+	_, pgErr := findPostgres()
+	havePG := pgErr == nil
+	if !havePG && os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true but %v", pgErr)
+	}
+	if !havePG {
+		t.Logf("PostgreSQL rows skipped: %v", pgErr)
+	}
+	var out bytes.Buffer
+	rs, err := Run(context.Background(), Config{Entities: 2000, Statements: 8000, Seed: 1, Check: true, Out: &out,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + out.String())
+	has := map[[2]string]bool{}
+	for _, r := range rs {
+		has[[2]string{r.Workload, r.System}] = true
+	}
+	want := [][2]string{{"load", SystemWhosedata}, {"paths", SystemWhosedata},
+		{"entity_http", SystemWhosedata}, {"entity_http", SystemLimit}}
+	if havePG {
+		want = append(want, [2]string{"load", SystemPostgres})
+	}
+	for _, w := range lineageWorkloads {
+		want = append(want, [2]string{w.name, SystemWhosedata}, [2]string{w.name, SystemLimit})
+		if havePG {
+			want = append(want, [2]string{w.name, SystemPostgres})
+		}
+	}
+	for _, w := range want {
+		if !has[w] {
+			t.Errorf("no %s row for %s", w[0], w[1])
+		}
+	}
+}
+
+// TestDiffHitsNamesTheDifference pins that a mismatch names the entity and
+// both answers, since that is what a failing CI run shows.
+func TestDiffHitsNamesTheDifference(t *testing.T) {
+	d := &dataset{keys: []string{"a", "b", "c"}}
+	a := []hit{{n: 1, depth: 1, status: 5}, {n: 2, depth: 2, status: 4}}
+	b := []hit{{n: 1, depth: 1, status: 5}, {n: 2, depth: 3, status: 4}}
+	got := diffHits(d, a, b, "x", "y")
+	if want := "2 vs 2 hits; c: x says depth 2 ALLEGED, y says depth 3 ALLEGED"; got != want {
+		t.Errorf("diffHits = %q, want %q", got, want)
+	}
+	if got := diffHits(d, a, a, "x", "y"); got != "" {
+		t.Errorf("equal answers: diffHits = %q", got)
+	}
+}
+
+// TestMissingPostgresIsExplained checks the error text users see.
+func TestMissingPostgresIsExplained(t *testing.T) {
+	if !errors.Is(ErrNoPostgres, ErrNoPostgres) || !bytes.Contains([]byte(ErrNoPostgres.Error()), []byte("apt-get install postgresql")) {
+		t.Errorf("ErrNoPostgres = %q, want the install command", ErrNoPostgres)
+	}
+}

@@ -1,0 +1,208 @@
+package bench
+
+import (
+	"github.com/whosedata/whosedata/graph"
+)
+
+// limitGraph is the "limit" peer: the same graph as compact adjacency arrays
+// (CSR: per-entity offsets into flat per-edge arrays, one set for edges out
+// of an entity and one for edges into it) and a breadth-first search with the
+// SPEC §2 semantics and nothing else: no store, no records, no locks. It is
+// what a lineage walk costs when it is only a walk.
+type limitGraph struct {
+	d    *dataset
+	out  csr
+	in   csr
+	scr  limitScratch
+	next []int32
+}
+
+// csr holds one direction of adjacency: the edges of entity n are
+// off[n]..off[n+1] of the flat arrays.
+type csr struct {
+	off    []int32
+	other  []int32 // the entity at the other end
+	typ    []uint8 // graph.RelationType
+	status []uint8 // stored effective status
+	rel    []int32 // index in dataset.rels, for asOf
+}
+
+type limitScratch struct {
+	gen   uint32
+	stamp []uint32
+	dist  []int32
+	best  []graph.ClaimStatus
+	seed  []bool
+	pos   []int32 // index of the entity's hit in the answer (valid when stamped)
+	flow  []int32
+}
+
+func newLimitGraph(d *dataset) *limitGraph {
+	n := len(d.keys)
+	g := &limitGraph{d: d}
+	build := func(end func(r *relRow) (int32, int32)) csr {
+		c := csr{off: make([]int32, n+1)}
+		for i := range d.rels {
+			at, _ := end(&d.rels[i])
+			c.off[at+1]++
+		}
+		for i := 0; i < n; i++ {
+			c.off[i+1] += c.off[i]
+		}
+		m := len(d.rels)
+		c.other, c.typ, c.status, c.rel = make([]int32, m), make([]uint8, m), make([]uint8, m), make([]int32, m)
+		fill := append([]int32(nil), c.off[:n]...)
+		for i := range d.rels {
+			r := &d.rels[i]
+			at, other := end(r)
+			k := fill[at]
+			fill[at]++
+			c.other[k], c.typ[k], c.status[k], c.rel[k] = other, uint8(r.typ), uint8(r.status), int32(i)
+		}
+		return c
+	}
+	g.out = build(func(r *relRow) (int32, int32) { return r.from, r.to })
+	g.in = build(func(r *relRow) (int32, int32) { return r.to, r.from })
+	g.scr = limitScratch{stamp: make([]uint32, n), dist: make([]int32, n), best: make([]graph.ClaimStatus, n),
+		seed: make([]bool, n), pos: make([]int32, n)}
+	return g
+}
+
+// limitFilter decides which edges a walk may use and with what status.
+type limitFilter struct {
+	min                graph.ClaimStatus
+	asOf               bool
+	asOfStart, asOfEnd int32
+	rels               []relRow
+}
+
+func newLimitFilter(d *dataset, q lineageQuery) limitFilter {
+	f := limitFilter{min: q.min(), rels: d.rels}
+	if !q.asOf.IsZero() {
+		f.asOf, f.asOfStart, f.asOfEnd = true, q.asOf.Start(), q.asOf.End()
+	}
+	return f
+}
+
+func (f *limitFilter) status(c *csr, k int32) (graph.ClaimStatus, bool) {
+	if !f.asOf {
+		s := graph.ClaimStatus(c.status[k])
+		return s, s >= f.min
+	}
+	r := &f.rels[c.rel[k]]
+	if r.vFrom > f.asOfEnd || r.vTo < f.asOfStart {
+		return 0, false
+	}
+	s := r.statusAsOf(f.asOfEnd)
+	return s, s >= f.min
+}
+
+// lineage answers one lineage query from entity start; hits are sorted by
+// entity number. It is not safe for concurrent use (the scratch is shared).
+func (g *limitGraph) lineage(start int32, q lineageQuery) []hit {
+	f := newLimitFilter(g.d, q)
+	sc := &g.scr
+	sc.gen++
+	seen := func(n int32) bool { return sc.stamp[n] == sc.gen }
+	visit := func(n, d int32, st graph.ClaimStatus, seed bool) {
+		sc.stamp[n], sc.dist[n], sc.best[n], sc.seed[n] = sc.gen, d, st, seed
+	}
+	visit(start, 0, graph.Ruled, false)
+	frontier := []int32{start}
+	sc.flow = sc.flow[:0]
+	next := g.next[:0]
+	for depth := int32(0); len(frontier) > 0; depth++ {
+		next = next[:0]
+		reach := func(c *csr, k int32, from int32, seed bool) {
+			st, ok := f.status(c, k)
+			if !ok {
+				return
+			}
+			st = min(st, sc.best[from])
+			v := c.other[k]
+			switch {
+			case !seen(v):
+				visit(v, depth+1, st, seed)
+				next = append(next, v)
+			case sc.dist[v] == depth+1:
+				sc.best[v] = max(sc.best[v], st)
+				sc.seed[v] = sc.seed[v] || seed
+			}
+		}
+		for _, u := range frontier {
+			if q.down {
+				if depth == 0 {
+					for k := g.out.off[u]; k < g.out.off[u+1]; k++ {
+						if graph.RelationType(g.out.typ[k]).IsHolding() {
+							reach(&g.out, k, u, true)
+						}
+					}
+				}
+				for k := g.in.off[u]; k < g.in.off[u+1]; k++ {
+					if graph.RelationType(g.in.typ[k]).IsDataFlow() {
+						reach(&g.in, k, u, false)
+					}
+				}
+			} else {
+				for k := g.out.off[u]; k < g.out.off[u+1]; k++ {
+					if graph.RelationType(g.out.typ[k]).IsDataFlow() {
+						reach(&g.out, k, u, false)
+					}
+				}
+			}
+		}
+		sc.flow = append(sc.flow, next...)
+		// frontier and next trade buffers; the first frontier is not reused.
+		if depth == 0 {
+			frontier, next = next, nil
+		} else {
+			frontier, next = next, frontier
+		}
+	}
+	g.next = next
+	isHit := func(n int32) bool { return n != start && !(seen(n) && sc.seed[n]) }
+	var hits []hit
+	for _, h := range sc.flow {
+		if isHit(h) {
+			sc.pos[h] = int32(len(hits))
+			hits = append(hits, hit{n: h, depth: sc.dist[h], status: sc.best[h]})
+		}
+	}
+	nflow := len(hits)
+	for i := 0; i < nflow; i++ {
+		h := hits[i].n
+		for k := g.in.off[h]; k < g.in.off[h+1]; k++ {
+			if !graph.RelationType(g.in.typ[k]).IsHolding() {
+				continue
+			}
+			st, ok := f.status(&g.in, k)
+			if !ok {
+				continue
+			}
+			y := g.in.other[k]
+			if !isHit(y) {
+				continue
+			}
+			cand := hit{n: y, depth: sc.dist[h] + 1, status: min(st, sc.best[h])}
+			if seen(y) {
+				// y is already a hit, by data flow or as a holder.
+				old := &hits[sc.pos[y]]
+				if better(cand, *old) {
+					*old = cand
+				}
+				continue
+			}
+			visit(y, cand.depth, cand.status, false)
+			sc.pos[y] = int32(len(hits))
+			hits = append(hits, cand)
+		}
+	}
+	sortHits(hits)
+	return hits
+}
+
+// better reports whether a is the better way to reach an entity than b:
+// shorter, or as short and stronger.
+func better(a, b hit) bool {
+	return a.depth < b.depth || (a.depth == b.depth && a.status > b.status)
+}
