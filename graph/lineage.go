@@ -192,11 +192,12 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 	down := opts.Direction == Downstream
 	for depth := int32(0); len(frontier) > 0 && depth < maxDepth; depth++ {
 		var next []uint32
-		reach := func(slot int32, v uint32, from uint32, seed bool) {
-			st, ok := f.status(&g.rels[slot])
+		reach := func(a adj, from uint32, seed bool) {
+			st, ok := f.adjStatus(g, a)
 			if !ok {
 				return
 			}
+			slot, v := a.slot, a.other
 			st = min(st, sc.best[from])
 			if !sc.seen(v) {
 				sc.visit(v, depth+1, st, slot)
@@ -212,21 +213,21 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 		for _, u := range frontier {
 			if down {
 				if depth == 0 {
-					for _, slot := range g.out[u] {
-						if m := &g.rels[slot]; m.t.Type.IsHolding() {
-							reach(slot, m.t.To, u, true)
+					for _, a := range g.out[u] {
+						if a.typ.IsHolding() {
+							reach(a, u, true)
 						}
 					}
 				}
-				for _, slot := range g.in[u] {
-					if m := &g.rels[slot]; m.t.Type.IsDataFlow() {
-						reach(slot, m.t.From, u, false)
+				for _, a := range g.in[u] {
+					if a.typ.IsDataFlow() {
+						reach(a, u, false)
 					}
 				}
 			} else {
-				for _, slot := range g.out[u] {
-					if m := &g.rels[slot]; m.t.Type.IsDataFlow() {
-						reach(slot, m.t.To, u, false)
+				for _, a := range g.out[u] {
+					if a.typ.IsDataFlow() {
+						reach(a, u, false)
 					}
 				}
 			}
@@ -251,16 +252,15 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 		if !isHit(h) || sc.dist[h]+1 > maxDepth {
 			continue
 		}
-		for _, slot := range g.in[h] {
-			m := &g.rels[slot]
-			if !m.t.Type.IsHolding() {
+		for _, a := range g.in[h] {
+			if !a.typ.IsHolding() {
 				continue
 			}
-			st, ok := f.status(m)
+			st, ok := f.adjStatus(g, a)
 			if !ok {
 				continue
 			}
-			y := m.t.From
+			y, slot := a.other, a.slot
 			if !isHit(y) {
 				continue
 			}
@@ -281,19 +281,39 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 		}
 	}
 	refs = slices.DeleteFunc(refs, func(r hitRef) bool { return !kindOK(r.n) })
-	slices.SortFunc(refs, func(a, b hitRef) int {
-		switch {
-		case a.depth != b.depth:
-			return int(a.depth - b.depth)
-		case a.status != b.status:
-			return int(b.status) - int(a.status)
-		}
-		return int(int64(a.n) - int64(b.n))
-	})
+	refs = sortHits(refs)
 	if opts.Limit > 0 && len(refs) > opts.Limit {
 		refs = refs[:opts.Limit]
 	}
 	return refs, sc
+}
+
+// sortHits orders hits by depth, then stronger status first, keeping the
+// walk's order within each (depth, status) group: a counting sort, since
+// depths are small and statuses few.
+func sortHits(refs []hitRef) []hitRef {
+	if len(refs) < 2 {
+		return refs
+	}
+	maxD := int32(0)
+	for _, r := range refs {
+		maxD = max(maxD, r.depth)
+	}
+	bucket := func(r hitRef) int { return int(r.depth)*int(Ruled+1) + int(Ruled-r.status) }
+	counts := make([]int, (int(maxD)+1)*int(Ruled+1)+1)
+	for _, r := range refs {
+		counts[bucket(r)+1]++
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	out := make([]hitRef, len(refs))
+	for _, r := range refs {
+		b := bucket(r)
+		out[counts[b]] = r
+		counts[b]++
+	}
+	return out
 }
 
 // pathTo reconstructs a hit's path from the walk's parent pointers, start

@@ -15,12 +15,23 @@ type memGraph struct {
 	mu    sync.RWMutex
 	kinds []EntityKind // by entity number; 0 = no live entity
 	ents  []*Entity    // by entity number: the public form of each live entity, shared read-only
-	out   [][]int32    // by entity number: relation slots leaving it, sorted by (type, to)
-	in    [][]int32    // by entity number: relation slots entering it, sorted by (type, from)
+	out   [][]adj      // by entity number: relations leaving it, sorted by (type, to)
+	in    [][]adj      // by entity number: relations entering it, sorted by (type, from)
 	rels  []memRel     // by slot
 	free  []int32      // slots of deleted relations, for reuse
 	live  int          // number of live entities
 	nrel  int          // number of live relations
+}
+
+// adj is one adjacency entry. The relation's type and effective status are
+// kept inline, so a walk reads the relation itself (g.rels) only when it
+// needs more, as for asOf: the entries of one entity sit together in memory
+// while relations are scattered.
+type adj struct {
+	slot   int32
+	other  uint32 // the entity at the other end
+	typ    RelationType
+	status ClaimStatus
 }
 
 type memStmt struct {
@@ -37,7 +48,7 @@ type memRel struct {
 }
 
 func newMemGraph() *memGraph {
-	return &memGraph{kinds: make([]EntityKind, 1), ents: make([]*Entity, 1), out: make([][]int32, 1), in: make([][]int32, 1)}
+	return &memGraph{kinds: make([]EntityKind, 1), ents: make([]*Entity, 1), out: make([][]adj, 1), in: make([][]adj, 1)}
 }
 
 func (g *memGraph) grow(n uint32) {
@@ -91,18 +102,21 @@ func (g *memGraph) kindOf(n uint32) EntityKind {
 
 // find returns the slot of relation t, or -1.
 func (g *memGraph) find(t triple) int32 {
-	if int(t.From) >= len(g.out) {
-		return -1
+	if i, ok := adjIndex(g.out, t.From, t.Type, t.To); ok {
+		return g.out[t.From][i].slot
 	}
-	list := g.out[t.From]
-	i, ok := slices.BinarySearchFunc(list, t, func(slot int32, t triple) int {
-		return cmpTypeEnd(g.rels[slot].t.Type, g.rels[slot].t.To, t.Type, t.To)
-	})
-	if !ok {
-		return -1
-	}
-	return list[i]
+	return -1
 }
+
+// adjIndex finds the entry (typ, other) in lists[n], or where it would go.
+func adjIndex(lists [][]adj, n uint32, typ RelationType, other uint32) (int, bool) {
+	if int(n) >= len(lists) {
+		return 0, false
+	}
+	return slices.BinarySearchFunc(lists[n], adj{typ: typ, other: other}, cmpAdj)
+}
+
+func cmpAdj(a, b adj) int { return cmpTypeEnd(a.typ, a.other, b.typ, b.other) }
 
 func cmpTypeEnd(at RelationType, an uint32, bt RelationType, bn uint32) int {
 	switch {
@@ -130,6 +144,10 @@ func memRelOf(t triple, r *relRec) memRel {
 func (g *memGraph) putRel(t triple, r *relRec) {
 	if slot := g.find(t); slot >= 0 {
 		g.rels[slot] = memRelOf(t, r)
+		i, _ := adjIndex(g.out, t.From, t.Type, t.To)
+		g.out[t.From][i].status = r.Status
+		j, _ := adjIndex(g.in, t.To, t.Type, t.From)
+		g.in[t.To][j].status = r.Status
 		return
 	}
 	var slot int32
@@ -142,18 +160,11 @@ func (g *memGraph) putRel(t triple, r *relRec) {
 		g.rels = append(g.rels, memRelOf(t, r))
 	}
 	g.grow(max(t.From, t.To))
-	g.out[t.From] = g.insertSorted(g.out[t.From], slot, func(m *memRel) (RelationType, uint32) { return m.t.Type, m.t.To })
-	g.in[t.To] = g.insertSorted(g.in[t.To], slot, func(m *memRel) (RelationType, uint32) { return m.t.Type, m.t.From })
+	i, _ := adjIndex(g.out, t.From, t.Type, t.To)
+	g.out[t.From] = slices.Insert(g.out[t.From], i, adj{slot: slot, other: t.To, typ: t.Type, status: r.Status})
+	j, _ := adjIndex(g.in, t.To, t.Type, t.From)
+	g.in[t.To] = slices.Insert(g.in[t.To], j, adj{slot: slot, other: t.From, typ: t.Type, status: r.Status})
 	g.nrel++
-}
-
-func (g *memGraph) insertSorted(list []int32, slot int32, key func(*memRel) (RelationType, uint32)) []int32 {
-	kt, kn := key(&g.rels[slot])
-	i, _ := slices.BinarySearchFunc(list, slot, func(s int32, _ int32) int {
-		t, n := key(&g.rels[s])
-		return cmpTypeEnd(t, n, kt, kn)
-	})
-	return slices.Insert(list, i, slot)
 }
 
 // delRel removes relation t if present.
@@ -162,8 +173,8 @@ func (g *memGraph) delRel(t triple) {
 	if slot < 0 {
 		return
 	}
-	g.out[t.From] = slices.DeleteFunc(g.out[t.From], func(s int32) bool { return s == slot })
-	g.in[t.To] = slices.DeleteFunc(g.in[t.To], func(s int32) bool { return s == slot })
+	g.out[t.From] = slices.DeleteFunc(g.out[t.From], func(a adj) bool { return a.slot == slot })
+	g.in[t.To] = slices.DeleteFunc(g.in[t.To], func(a adj) bool { return a.slot == slot })
 	g.rels[slot] = memRel{}
 	g.free = append(g.free, slot)
 	g.nrel--
@@ -205,6 +216,18 @@ func newEdgeFilter(minStatus ClaimStatus, asOf Date, types []RelationType) edgeF
 		}
 	}
 	return f
+}
+
+// adjStatus is status for an adjacency entry: it reads the relation itself
+// only for asOf.
+func (f *edgeFilter) adjStatus(g *memGraph, a adj) (ClaimStatus, bool) {
+	if f.asOf {
+		return f.status(&g.rels[a.slot])
+	}
+	if !f.anyType && !f.types[a.typ] {
+		return 0, false
+	}
+	return a.status, a.status >= f.minStatus
 }
 
 // status returns the relation's status under the filter and whether it may be

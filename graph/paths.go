@@ -108,14 +108,11 @@ func (g *memGraph) paths(a, b uint32, opts PathOptions) []foundPath {
 	sc := getScratch(len(g.kinds))
 	defer scratchPool.Put(sc)
 	neighbours := func(u uint32, fn func(slot int32, v uint32) bool) {
-		for _, slot := range g.out[u] {
-			if _, ok := f.status(&g.rels[slot]); ok && !fn(slot, g.rels[slot].t.To) {
-				return
-			}
-		}
-		for _, slot := range g.in[u] {
-			if _, ok := f.status(&g.rels[slot]); ok && !fn(slot, g.rels[slot].t.From) {
-				return
+		for _, list := range [2][]adj{g.out[u], g.in[u]} {
+			for _, a := range list {
+				if _, ok := f.adjStatus(g, a); ok && !fn(a.slot, a.other) {
+					return
+				}
 			}
 		}
 	}
@@ -266,16 +263,12 @@ func (g *memGraph) neighborhood(start uint32, depth, limit int) ([]uint32, []tri
 	for d := 0; d < depth && len(nodes) < limit; d++ {
 		var next []uint32
 		for _, u := range frontier {
-			for _, list := range [][]int32{g.out[u], g.in[u]} {
-				for _, slot := range list {
-					m := &g.rels[slot]
-					if _, ok := f.status(m); !ok {
+			for _, list := range [2][]adj{g.out[u], g.in[u]} {
+				for _, a := range list {
+					if _, ok := f.adjStatus(g, a); !ok {
 						continue
 					}
-					v := m.t.To
-					if v == u {
-						v = m.t.From
-					}
+					v := a.other
 					if !in[v] && len(nodes) < limit {
 						in[v] = true
 						nodes = append(nodes, v)
@@ -288,10 +281,9 @@ func (g *memGraph) neighborhood(start uint32, depth, limit int) ([]uint32, []tri
 	}
 	var rels []triple
 	for _, u := range nodes {
-		for _, slot := range g.out[u] {
-			m := &g.rels[slot]
-			if _, ok := f.status(m); ok && in[m.t.To] {
-				rels = append(rels, m.t)
+		for _, a := range g.out[u] {
+			if _, ok := f.adjStatus(g, a); ok && in[a.other] {
+				rels = append(rels, triple{From: u, Type: a.typ, To: a.other})
 			}
 		}
 	}

@@ -482,19 +482,18 @@ func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, 
 			return err
 		}
 		f := newEdgeFilter(Retracted, Date{}, types)
-		collect := func(d byte, list []int32) {
-			for _, slot := range list {
-				m := &g.rels[slot]
-				if _, ok := f.status(m); !ok {
+		collect := func(d byte, list []adj) {
+			for _, a := range list {
+				if _, ok := f.adjStatus(g, a); !ok {
 					continue
 				}
-				other := m.t.To
+				t := triple{From: n, Type: a.typ, To: a.other}
 				if d == 1 {
-					other = m.t.From
+					t = triple{From: a.other, Type: a.typ, To: n}
 				}
-				cur := binary.BigEndian.AppendUint32([]byte{d, byte(m.t.Type)}, other)
+				cur := binary.BigEndian.AppendUint32([]byte{d, byte(a.typ)}, a.other)
 				cur = append(cur, 0, 0, 0, 0)[:10]
-				items = append(items, item{cur, m.t})
+				items = append(items, item{cur, t})
 			}
 		}
 		if int(n) < len(g.out) {
@@ -613,9 +612,9 @@ func (s *Store) Disputes(ctx context.Context, party string, status DisputeStatus
 				return nil, err
 			}
 			parties = map[uint32]bool{}
-			for _, slot := range g.out[n] {
-				if m := &g.rels[slot]; m.t.Type == PartyTo && m.status > Retracted {
-					parties[m.t.To] = true
+			for _, a := range g.out[n] {
+				if a.typ == PartyTo && a.status > Retracted {
+					parties[a.other] = true
 				}
 			}
 		}

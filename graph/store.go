@@ -156,8 +156,8 @@ func (s *Store) rebuild() error {
 			g.grow(max(t.From, t.To))
 			slot := int32(len(g.rels))
 			g.rels = append(g.rels, memRelOf(t, rec))
-			g.out[t.From] = append(g.out[t.From], slot)
-			g.in[t.To] = append(g.in[t.To], slot)
+			g.out[t.From] = append(g.out[t.From], adj{slot: slot, other: t.To, typ: t.Type, status: rec.Status})
+			g.in[t.To] = append(g.in[t.To], adj{slot: slot, other: t.From, typ: t.Type, status: rec.Status})
 			g.nrel++
 			return true, nil
 		})
@@ -166,10 +166,7 @@ func (s *Store) rebuild() error {
 		return fmt.Errorf("load adjacency: %w", err)
 	}
 	for n := range g.in {
-		slices.SortFunc(g.in[n], func(a, b int32) int {
-			ra, rb := &g.rels[a], &g.rels[b]
-			return cmpTypeEnd(ra.t.Type, ra.t.From, rb.t.Type, rb.t.From)
-		})
+		slices.SortFunc(g.in[n], cmpAdj)
 	}
 	s.mem = g
 	s.nextEnt = maxEnt + 1

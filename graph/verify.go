@@ -357,8 +357,11 @@ func (s *Store) verifyMem(ents map[uint32]*entRec, rels map[triple]*relRec, bad 
 		if got.status != want.status || got.vFrom != want.vFrom || got.vTo != want.vTo || !slices.Equal(got.st, want.st) {
 			bad("cache holds relation %s differently from the store", tr)
 		}
-		if !slices.Contains(g.in[tr.To], slot) {
-			bad("cache lacks relation %s in the incoming list of %d", tr, tr.To)
+		if i, ok := adjIndex(g.in, tr.To, tr.Type, tr.From); !ok || g.in[tr.To][i].slot != slot || g.in[tr.To][i].status != rec.Status {
+			bad("cache lacks relation %s in the incoming list of %d, or holds it with another status", tr, tr.To)
+		}
+		if i, ok := adjIndex(g.out, tr.From, tr.Type, tr.To); !ok || g.out[tr.From][i].status != rec.Status {
+			bad("cache holds relation %s in the outgoing list of %d with another status", tr, tr.From)
 		}
 	}
 }

@@ -481,12 +481,12 @@ func (s *Store) MergeEntities(ctx context.Context, keepRef, dupRef string) (*Ent
 		g := t.s.mem
 		var moving []triple
 		if int(dup) < len(g.out) {
-			for _, slot := range g.out[dup] {
-				moving = append(moving, g.rels[slot].t)
+			for _, a := range g.out[dup] {
+				moving = append(moving, triple{From: dup, Type: a.typ, To: a.other})
 			}
-			for _, slot := range g.in[dup] {
-				if g.rels[slot].t.From != dup {
-					moving = append(moving, g.rels[slot].t)
+			for _, a := range g.in[dup] {
+				if a.other != dup {
+					moving = append(moving, triple{From: a.other, Type: a.typ, To: dup})
 				}
 			}
 		}
