@@ -3,6 +3,10 @@ package graph
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -64,5 +68,80 @@ func TestJournalReplayAfterCrash(t *testing.T) {
 	}
 	if st, _ := s.Stats(ctx); st.Relations != 1 {
 		t.Fatalf("relations after replay: %d", st.Relations)
+	}
+}
+
+// TestFirstLoadUndoneAfterCrash leaves the first load of an empty store half
+// written, as a crash would, and checks that opening it empties the store,
+// that records and indexes agree, and that the same load then completes.
+func TestFirstLoadUndoneAfterCrash(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Batch{}
+	for i := 0; i < 50; i++ {
+		b.Entities = append(b.Entities, EntityInput{Key: fmt.Sprintf("d%d", i), Kind: Dataset, Name: fmt.Sprintf("D %d", i)})
+		if i > 0 {
+			b.Statements = append(b.Statements, StatementInput{Type: DerivedFrom, From: fmt.Sprintf("d%d", i), To: "d0", Status: Asserted})
+		}
+	}
+	var ops []kvOp
+	s.wmu.Lock()
+	err = s.kv.view(func(r kvReader) error {
+		tx := newWtx(s, r)
+		if !tx.fresh {
+			t.Error("an empty store's transaction is not fresh")
+		}
+		for _, in := range b.Entities {
+			if _, _, err := tx.upsertEntity("", in); err != nil {
+				return err
+			}
+		}
+		for _, in := range b.Statements {
+			if _, _, err := tx.addStatement("", in); err != nil {
+				return err
+			}
+		}
+		ops = tx.ops()
+		return nil
+	})
+	s.wmu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := s.kv.(*badgerEngine)
+	if err := writeSynced(filepath.Join(dir, firstLoadMarker)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.writeBatch(ops[:len(ops)/2]); err != nil {
+		t.Fatal(err)
+	}
+	e.close() // the crash
+
+	s, err = Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if st, _ := s.Stats(ctx); st.Entities != 0 || st.Relations != 0 {
+		t.Fatalf("after the crash: %d entities, %d relations; want an empty store", st.Entities, st.Relations)
+	}
+	if _, err := os.Stat(filepath.Join(dir, firstLoadMarker)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("marker still there: %v", err)
+	}
+	if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %v", rep.Problems, err)
+	}
+	if _, err := s.Import(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.Stats(ctx); st.Entities != 50 || st.Relations != 49 {
+		t.Fatalf("after reloading: %+v", st)
+	}
+	if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
+		t.Fatalf("verify after reload: %v %v", rep.Problems, err)
 	}
 }

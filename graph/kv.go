@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -37,8 +39,12 @@ type kvEngine interface {
 	snapshot() (r kvReader, done func())
 	// apply commits ops atomically: all or none are visible after a crash.
 	apply(ops []kvOp) error
-	// replayJournal completes an apply that a crash interrupted; it reports
-	// whether there was one.
+	// applyFirst is apply for a store that holds nothing but meta keys: a
+	// write too large for one transaction needs no journal, because undoing
+	// it after a crash is emptying the store (done on the next open).
+	applyFirst(ops []kvOp) error
+	// replayJournal completes an apply that a crash interrupted, or undoes an
+	// applyFirst; it reports whether there was one.
 	replayJournal() (bool, error)
 	sync() error
 	close() error
@@ -55,9 +61,14 @@ const maxInMemoryValue = 1 << 20
 
 type badgerEngine struct {
 	db       *badger.DB
+	dir      string
 	durable  bool
 	inMemory bool
 }
+
+// firstLoadMarker names the file, in the store directory, that exists while
+// an applyFirst is being written.
+const firstLoadMarker = "WHOSEDATA-FIRST-LOAD"
 
 // badgerOptions chooses Badger's settings for modest memory: small memtables
 // and caches (a claims graph is read mostly through the in-memory adjacency,
@@ -96,7 +107,7 @@ func openBadger(dir string, inMemory, durable bool, log *slog.Logger) (*badgerEn
 		}
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	return &badgerEngine{db: db, durable: durable, inMemory: inMemory}, nil
+	return &badgerEngine{db: db, dir: dir, durable: durable, inMemory: inMemory}, nil
 }
 
 // storageError is an engine error with a bounded message: Badger quotes
@@ -187,10 +198,98 @@ func (e *badgerEngine) view(fn func(kvReader) error) error {
 // with a WriteBatch, then the journal is deleted. replayJournal, run on open,
 // finishes a write that a crash interrupted, so the outcome is all or none.
 func (e *badgerEngine) apply(ops []kvOp) error {
-	return engineErr("write", e.applyOps(ops))
+	return engineErr("write", e.applyOps(ops, e.applyJournaled))
 }
 
-func (e *badgerEngine) applyOps(ops []kvOp) error {
+func (e *badgerEngine) applyFirst(ops []kvOp) error {
+	return engineErr("write", e.applyOps(ops, e.applyMarked))
+}
+
+// applyMarked writes ops with a WriteBatch between creating and removing the
+// first-load marker; replayJournal empties a store that still has one.
+func (e *badgerEngine) applyMarked(ops []kvOp) error {
+	if e.inMemory {
+		return e.writeBatch(ops)
+	}
+	marker := filepath.Join(e.dir, firstLoadMarker)
+	if err := writeSynced(marker); err != nil {
+		return err
+	}
+	if err := e.writeBatch(ops); err != nil {
+		return err
+	}
+	if err := e.db.Sync(); err != nil {
+		return err
+	}
+	if err := os.Remove(marker); err != nil {
+		return err
+	}
+	return syncDir(e.dir)
+}
+
+// writeSynced creates an empty file and syncs it and its directory.
+func writeSynced(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// undoFirstLoad empties a store whose first load was interrupted, keeping
+// its meta keys; it reports whether there was one.
+func (e *badgerEngine) undoFirstLoad() (bool, error) {
+	if e.inMemory {
+		return false, nil
+	}
+	marker := filepath.Join(e.dir, firstLoadMarker)
+	if _, err := os.Stat(marker); errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	var keep []kvOp
+	err := e.view(func(r kvReader) error {
+		return r.scan([]byte{pMeta}, nil, false, func(k, v []byte) (bool, error) {
+			keep = append(keep, kvOp{Key: bytes.Clone(k), Value: bytes.Clone(v)})
+			return true, nil
+		})
+	})
+	if err != nil {
+		return false, err
+	}
+	if err := e.db.DropAll(); err != nil {
+		return false, err
+	}
+	if err := e.writeBatch(keep); err != nil {
+		return false, err
+	}
+	if err := e.db.Sync(); err != nil {
+		return false, err
+	}
+	if err := os.Remove(marker); err != nil {
+		return false, err
+	}
+	return true, syncDir(e.dir)
+}
+
+func (e *badgerEngine) applyOps(ops []kvOp, tooBig func([]kvOp) error) error {
 	if len(ops) == 0 {
 		return nil
 	}
@@ -205,7 +304,7 @@ func (e *badgerEngine) applyOps(ops []kvOp) error {
 		}
 		if errors.Is(err, badger.ErrTxnTooBig) {
 			txn.Discard()
-			return e.applyJournaled(ops)
+			return tooBig(ops)
 		}
 		if err != nil {
 			return err
@@ -290,6 +389,9 @@ func (e *badgerEngine) clearJournal(n int) error {
 // replayJournal completes a journaled write left by a crash. It reports
 // whether there was one.
 func (e *badgerEngine) replayJournal() (bool, error) {
+	if undone, err := e.undoFirstLoad(); err != nil || undone {
+		return undone, err
+	}
 	var parts [][]byte
 	var n uint32
 	err := e.db.View(func(txn *badger.Txn) error {

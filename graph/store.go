@@ -112,7 +112,7 @@ func (s *Store) init() error {
 		return fmt.Errorf("replay interrupted write: %w", err)
 	}
 	if replayed {
-		s.log.Warn("completed a bulk write that was interrupted", "store", s.where())
+		s.log.Warn("finished a bulk write that a crash interrupted (completed it, or emptied the store if it was its first load)", "store", s.where())
 	}
 	return s.rebuild()
 }
@@ -268,7 +268,11 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 	g := s.mem
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if err := s.kv.apply(ops); err != nil {
+	apply := s.kv.apply
+	if t.fresh {
+		apply = s.kv.applyFirst
+	}
+	if err := apply(ops); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	t.applyMem()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/whosedata/whosedata/internal/bench"
 )
@@ -19,6 +20,7 @@ func benchCommand() *command {
 	c.fs.BoolVar(&cfg.Check, "check", false, "correctness only: compare every system's answers, run each workload once")
 	c.fs.BoolVar(&cfg.NoPostgres, "no-postgres", false, "leave PostgreSQL out even when it is installed")
 	c.fs.StringVar(&cfg.ProfileDir, "profile", "", "write CPU profiles of whosedata's load and lineage_down to `dir`")
+	c.fs.DurationVar(&cfg.PostgresBudget, "pg-budget", 90*time.Second, "time PostgreSQL gets per lineage workload")
 	c.run = func(ctx context.Context, e *env, args []string) error {
 		if err := noArgs(args); err != nil {
 			return err
@@ -31,6 +33,11 @@ func benchCommand() *command {
 			return fmt.Errorf("find this binary for the serve row: %w", err)
 		}
 		cfg.Binary = bin
+		if cfg.ProfileDir != "" {
+			if err := os.MkdirAll(cfg.ProfileDir, 0o755); err != nil {
+				return err
+			}
+		}
 		cfg.Out = e.stdout
 		cfg.Logger = c.g.logger(e, slog.LevelInfo)
 		_, err = bench.Run(ctx, cfg)
