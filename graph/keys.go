@@ -49,7 +49,7 @@ const (
 
 // schemaVersion is written when a store is created and checked on open. Bump it
 // whenever the layout above changes.
-const schemaVersion = "whosedata-kv/1"
+const schemaVersion = "whosedata-kv/2"
 
 // Origins of a name index entry.
 const (

@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"encoding/hex"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -93,5 +94,30 @@ func TestOpsJournalCodec(t *testing.T) {
 	}
 	if _, err := decodeOps(encodeOps(ops)[:6]); err == nil {
 		t.Fatal("truncated journal decoded")
+	}
+}
+
+func TestRelationRecordCodec(t *testing.T) {
+	r := &relRec{ID: uuid.New(), Status: Disputed, ValidFrom: MustParseDate("2022-06"), ValidTo: MustParseDate("2024-02-29"),
+		Attributes: []Attribute{{Key: "amount", Value: "$10 billion"}, {Key: "role", Value: ""}},
+		Statements: []stmtMini{{ID: uuid.New(), Status: Alleged, Day: 19466}, {ID: uuid.New(), Status: Denied, Day: minDay}}}
+	b := encodeRel(r)
+	got, err := decodeRel(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != r.ID || got.Status != r.Status || got.ValidFrom != r.ValidFrom || got.ValidTo != r.ValidTo ||
+		fmt.Sprint(got.Attributes) != fmt.Sprint(r.Attributes) || fmt.Sprint(got.Statements) != fmt.Sprint(r.Statements) {
+		t.Fatalf("round trip: %+v, want %+v", got, r)
+	}
+	var m memRel
+	g := newMemGraph()
+	if err := decodeRelInto(b, nil, &m, g); err != nil || m.status != Disputed || m.nst != 2 || g.stmtsOf(&m)[1].day != minDay || m.vTo != r.ValidTo.End() {
+		t.Fatalf("cache decode: %+v %v", m, err)
+	}
+	for _, bad := range [][]byte{nil, b[:20], b[:len(b)-1], append([]byte{2}, b[1:]...), append(append([]byte{}, b...), 0)} {
+		if _, err := decodeRel(bad); err == nil {
+			t.Errorf("corrupt record %x decoded", bad)
+		}
 	}
 }

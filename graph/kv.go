@@ -84,7 +84,7 @@ func badgerOptions(dir string, inMemory, durable bool, log *slog.Logger) badger.
 		WithNumMemtables(3).
 		WithNumLevelZeroTables(3).
 		WithNumLevelZeroTablesStall(8).
-		WithBlockCacheSize(32 << 20).
+		WithBlockCacheSize(16 << 20).
 		WithIndexCacheSize(16 << 20).
 		WithValueThreshold(1 << 10).
 		WithValueLogFileSize(64 << 20).
@@ -167,14 +167,16 @@ func (r badgerReader) scan(prefix, from []byte, keysOnly bool, fn func(k, v []by
 	}
 	for it.Seek(from); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
-		var v []byte
-		if !keysOnly {
-			var err error
-			if v, err = item.ValueCopy(nil); err != nil {
-				return engineErr("read", err)
-			}
+		more := true
+		var err error
+		if keysOnly {
+			more, err = fn(item.Key(), nil)
+		} else if verr := item.Value(func(v []byte) error {
+			more, err = fn(item.Key(), v)
+			return nil
+		}); verr != nil {
+			return engineErr("read", verr)
 		}
-		more, err := fn(item.Key(), v)
 		if err != nil || !more {
 			return err
 		}

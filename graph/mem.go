@@ -19,6 +19,8 @@ type memGraph struct {
 	in    [][]adj      // by entity number: relations entering it, sorted by (type, from)
 	rels  []memRel     // by slot
 	free  []int32      // slots of deleted relations, for reuse
+	stmts []memStmt    // every relation's statement statuses, one run per relation
+	waste int          // entries of stmts no relation uses any more
 	live  int          // number of live entities
 	nrel  int          // number of live relations
 }
@@ -42,9 +44,10 @@ type memStmt struct {
 type memRel struct {
 	t      triple
 	status ClaimStatus // 0 marks a free slot
+	nst    uint16      // number of statements, at stmts[st:st+nst]; larger counts are capped (see putStmts)
 	vFrom  int32       // start of validFrom, minDay when open
 	vTo    int32       // end of validTo, maxDay when open
-	st     []memStmt
+	st     uint32      // first statement in memGraph.stmts
 }
 
 func newMemGraph() *memGraph {
@@ -132,18 +135,86 @@ func cmpTypeEnd(at RelationType, an uint32, bt RelationType, bn uint32) int {
 	return 0
 }
 
-func memRelOf(t triple, r *relRec) memRel {
-	m := memRel{t: t, status: r.Status, vFrom: r.ValidFrom.Start(), vTo: r.ValidTo.End(), st: make([]memStmt, len(r.Statements))}
+// memRelOf makes the cache entry of relation t, storing its statements in
+// the statement run old used when they fit there (old may be nil).
+func (g *memGraph) memRelOf(t triple, r *relRec, old *memRel) memRel {
+	m := memRel{t: t, status: r.Status, vFrom: r.ValidFrom.Start(), vTo: r.ValidTo.End()}
+	runs := make([]memStmt, len(r.Statements))
 	for i, s := range r.Statements {
-		m.st[i] = memStmt{status: s.Status, day: s.Day}
+		runs[i] = memStmt{status: s.Status, day: s.Day}
 	}
+	g.putStmts(&m, runs, old)
 	return m
 }
+
+// maxRun is the most statements one relation keeps in the cache. A relation
+// with more keeps a summary run: one statement per status with its earliest
+// date, which gives the same effective status at every asOf date.
+const maxRun = 1<<16 - 1
+
+// putStmts stores a relation's statement run, reusing old's place when it
+// is large enough.
+func (g *memGraph) putStmts(m *memRel, run []memStmt, old *memRel) {
+	if len(run) > maxRun {
+		run = summarise(run)
+	}
+	if old != nil && int(old.nst) >= len(run) {
+		m.st = old.st
+		g.waste += int(old.nst) - len(run)
+	} else {
+		if old != nil {
+			g.waste += int(old.nst)
+		}
+		m.st = uint32(len(g.stmts))
+		g.stmts = append(g.stmts, run...)
+	}
+	copy(g.stmts[m.st:], run)
+	m.nst = uint16(len(run))
+	if g.waste > 1<<20 && g.waste > len(g.stmts)/2 {
+		g.compactStmts()
+	}
+}
+
+// summarise keeps, per status, the statement with the earliest date.
+func summarise(run []memStmt) []memStmt {
+	var first [Ruled + 1]*memStmt
+	for i := range run {
+		s := &run[i]
+		if first[s.status] == nil || s.day < first[s.status].day {
+			first[s.status] = s
+		}
+	}
+	var out []memStmt
+	for _, s := range first {
+		if s != nil {
+			out = append(out, *s)
+		}
+	}
+	return out
+}
+
+// compactStmts rewrites the statement arena without the unused entries.
+func (g *memGraph) compactStmts() {
+	next := make([]memStmt, 0, len(g.stmts)-g.waste)
+	for i := range g.rels {
+		m := &g.rels[i]
+		if m.status == 0 {
+			continue
+		}
+		start := uint32(len(next))
+		next = append(next, g.stmts[m.st:m.st+uint32(m.nst)]...)
+		m.st = start
+	}
+	g.stmts, g.waste = next, 0
+}
+
+// stmtsOf returns relation m's statement run.
+func (g *memGraph) stmtsOf(m *memRel) []memStmt { return g.stmts[m.st : m.st+uint32(m.nst)] }
 
 // putRel inserts or replaces relation t.
 func (g *memGraph) putRel(t triple, r *relRec) {
 	if slot := g.find(t); slot >= 0 {
-		g.rels[slot] = memRelOf(t, r)
+		g.rels[slot] = g.memRelOf(t, r, &g.rels[slot])
 		i, _ := adjIndex(g.out, t.From, t.Type, t.To)
 		g.out[t.From][i].status = r.Status
 		j, _ := adjIndex(g.in, t.To, t.Type, t.From)
@@ -154,10 +225,10 @@ func (g *memGraph) putRel(t triple, r *relRec) {
 	if n := len(g.free); n > 0 {
 		slot = g.free[n-1]
 		g.free = g.free[:n-1]
-		g.rels[slot] = memRelOf(t, r)
+		g.rels[slot] = g.memRelOf(t, r, nil)
 	} else {
 		slot = int32(len(g.rels))
-		g.rels = append(g.rels, memRelOf(t, r))
+		g.rels = append(g.rels, g.memRelOf(t, r, nil))
 	}
 	g.grow(max(t.From, t.To))
 	i, _ := adjIndex(g.out, t.From, t.Type, t.To)
@@ -175,19 +246,20 @@ func (g *memGraph) delRel(t triple) {
 	}
 	g.out[t.From] = slices.DeleteFunc(g.out[t.From], func(a adj) bool { return a.slot == slot })
 	g.in[t.To] = slices.DeleteFunc(g.in[t.To], func(a adj) bool { return a.slot == slot })
+	g.waste += int(g.rels[slot].nst)
 	g.rels[slot] = memRel{}
 	g.free = append(g.free, slot)
 	g.nrel--
 }
 
-// statusAsOf is the effective status of a relation counting only statements
+// statusAsOf is the effective status of relation m counting only statements
 // dated on or before asOfEnd; with asOfEnd == maxDay it is the stored status.
-func (m *memRel) statusAsOf(asOfEnd int32) ClaimStatus {
+func (g *memGraph) statusAsOf(m *memRel, asOfEnd int32) ClaimStatus {
 	if asOfEnd == maxDay {
 		return m.status
 	}
 	var seen [Ruled + 1]bool
-	for _, s := range m.st {
+	for _, s := range g.stmtsOf(m) {
 		if s.status != Retracted && s.day <= asOfEnd {
 			seen[s.status] = true
 		}
@@ -222,7 +294,7 @@ func newEdgeFilter(minStatus ClaimStatus, asOf Date, types []RelationType) edgeF
 // only for asOf.
 func (f *edgeFilter) adjStatus(g *memGraph, a adj) (ClaimStatus, bool) {
 	if f.asOf {
-		return f.status(&g.rels[a.slot])
+		return f.status(g, &g.rels[a.slot])
 	}
 	if !f.anyType && !f.types[a.typ] {
 		return 0, false
@@ -232,13 +304,13 @@ func (f *edgeFilter) adjStatus(g *memGraph, a adj) (ClaimStatus, bool) {
 
 // status returns the relation's status under the filter and whether it may be
 // walked.
-func (f *edgeFilter) status(m *memRel) (ClaimStatus, bool) {
+func (f *edgeFilter) status(g *memGraph, m *memRel) (ClaimStatus, bool) {
 	if !f.anyType && !f.types[m.t.Type] {
 		return 0, false
 	}
 	if f.asOf && (m.vFrom > f.asOfEnd || m.vTo < f.asOfStart) {
 		return 0, false
 	}
-	s := m.statusAsOf(f.asOfEnd)
+	s := g.statusAsOf(m, f.asOfEnd)
 	return s, s >= f.minStatus
 }

@@ -151,7 +151,7 @@ func (g *memGraph) paths(a, b uint32, opts PathOptions) []foundPath {
 				p := foundPath{status: Ruled}
 				for _, slot := range stack {
 					p.rels = append(p.rels, g.rels[slot].t)
-					st, _ := f.status(&g.rels[slot])
+					st, _ := f.status(g, &g.rels[slot])
 					p.status = min(p.status, st)
 				}
 				out = append(out, p)

@@ -666,7 +666,7 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 		st.Relations++
 		st.RelationsByType[m.t.Type]++
 		st.RelationsByStatus[m.status]++
-		for _, x := range m.st {
+		for _, x := range g.stmtsOf(m) {
 			st.Statements++
 			st.StatementsByStatus[x.status]++
 		}

@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,19 +28,20 @@ type entRec struct {
 // to recompute the effective status, also as of a date, without reading the
 // statements themselves.
 type stmtMini struct {
-	ID     uuid.UUID   `json:"i"`
-	Status ClaimStatus `json:"s"`
-	Day    int32       `json:"d"` // start of the statement's date; minDay when undated
+	ID     uuid.UUID
+	Status ClaimStatus
+	Day    int32 // start of the statement's date; minDay when undated
 }
 
-// relRec is the stored form of a relation (value of a relation key).
+// relRec is the stored form of a relation (value of a relation key), encoded
+// by encodeRel.
 type relRec struct {
-	ID         uuid.UUID   `json:"i"`
-	Status     ClaimStatus `json:"s"`
-	ValidFrom  Date        `json:"vf,omitzero"`
-	ValidTo    Date        `json:"vt,omitzero"`
-	Attributes []Attribute `json:"x,omitempty"`
-	Statements []stmtMini  `json:"st"`
+	ID         uuid.UUID
+	Status     ClaimStatus
+	ValidFrom  Date
+	ValidTo    Date
+	Attributes []Attribute
+	Statements []stmtMini
 }
 
 // evRec is stored evidence; Doc is an entity number (0: none).
@@ -104,10 +107,120 @@ func decodeEnt(b []byte) (*entRec, error) {
 
 func decodeRel(b []byte) (*relRec, error) {
 	var r relRec
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("corrupt relation record: %w", err)
+	if err := decodeRelInto(b, &r, nil, nil); err != nil {
+		return nil, err
 	}
 	return &r, nil
+}
+
+// Relation records are binary, since every one is read when a store opens
+// (to build the adjacency cache) and the cache build should touch few bytes
+// and allocate little:
+//
+//	version(1)=1 | id(16) | status(1) | validFrom(4) | validTo(4)
+//	| uvarint n | n × (uvarint len, key, uvarint len, value)
+//	| uvarint m | m × (statement id(16) | status(1) | day int32 BE(4))
+//
+// A date is year int16 BE, month, day (all zero: none).
+const relRecVersion = 1
+
+func encodeRel(r *relRec) []byte {
+	size := 1 + 16 + 1 + 8 + binary.MaxVarintLen64*2 + 21*len(r.Statements)
+	for _, a := range r.Attributes {
+		size += 2*binary.MaxVarintLen64 + len(a.Key) + len(a.Value)
+	}
+	b := make([]byte, 0, size)
+	b = append(b, relRecVersion)
+	b = append(b, r.ID[:]...)
+	b = append(b, byte(r.Status))
+	b = appendDate(b, r.ValidFrom)
+	b = appendDate(b, r.ValidTo)
+	b = binary.AppendUvarint(b, uint64(len(r.Attributes)))
+	for _, a := range r.Attributes {
+		b = appendField(b, a.Key)
+		b = appendField(b, a.Value)
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.Statements)))
+	for _, s := range r.Statements {
+		b = append(b, s.ID[:]...)
+		b = append(b, byte(s.Status))
+		b = binary.BigEndian.AppendUint32(b, uint32(s.Day))
+	}
+	return b
+}
+
+func appendDate(b []byte, d Date) []byte {
+	b = binary.BigEndian.AppendUint16(b, uint16(d.Year))
+	return append(b, byte(d.Month), byte(d.Day))
+}
+
+func readDate(b []byte) Date {
+	return Date{Year: int16(binary.BigEndian.Uint16(b)), Month: int8(b[2]), Day: int8(b[3])}
+}
+
+var errCorruptRel = errors.New("corrupt relation record")
+
+// decodeRelInto decodes a relation record into r; with mem set it fills the
+// cache entry instead, appending the statement run to g's arena, and skips
+// the attributes and statement ids.
+func decodeRelInto(b []byte, r *relRec, mem *memRel, g *memGraph) error {
+	if len(b) < 1+16+1+8 || b[0] != relRecVersion {
+		return errCorruptRel
+	}
+	var id uuid.UUID
+	copy(id[:], b[1:17])
+	status := ClaimStatus(b[17])
+	vf, vt := readDate(b[18:22]), readDate(b[22:26])
+	b = b[26:]
+	n, w := binary.Uvarint(b)
+	if w <= 0 || n > uint64(len(b)) {
+		return errCorruptRel
+	}
+	b = b[w:]
+	if r != nil {
+		r.ID = id
+		r.Status, r.ValidFrom, r.ValidTo = status, vf, vt
+	}
+	for i := uint64(0); i < n; i++ {
+		k, rest, ok := cutUvarintBytes(b)
+		if !ok {
+			return errCorruptRel
+		}
+		v, rest, ok := cutUvarintBytes(rest)
+		if !ok {
+			return errCorruptRel
+		}
+		if r != nil {
+			r.Attributes = append(r.Attributes, Attribute{Key: string(k), Value: string(v)})
+		}
+		b = rest
+	}
+	m, w := binary.Uvarint(b)
+	if w <= 0 || m*21 != uint64(len(b)-w) {
+		return errCorruptRel
+	}
+	b = b[w:]
+	if mem != nil {
+		mem.status, mem.vFrom, mem.vTo = status, vf.Start(), vt.End()
+		start := len(g.stmts)
+		for i := range int(m) {
+			e := b[i*21 : i*21+21]
+			g.stmts = append(g.stmts, memStmt{status: ClaimStatus(e[16]), day: int32(binary.BigEndian.Uint32(e[17:]))})
+		}
+		run := g.stmts[start:]
+		if len(run) > maxRun {
+			g.stmts = append(g.stmts[:start], summarise(run)...)
+		}
+		mem.st, mem.nst = uint32(start), uint16(len(g.stmts)-start)
+		return nil
+	}
+	r.Statements = make([]stmtMini, m)
+	for i := range int(m) {
+		e := b[i*21 : i*21+21]
+		copy(r.Statements[i].ID[:], e[:16])
+		r.Statements[i].Status, r.Statements[i].Day = ClaimStatus(e[16]), int32(binary.BigEndian.Uint32(e[17:]))
+	}
+	return nil
 }
 
 func decodeStmt(b []byte) (*stmtRec, error) {

@@ -144,20 +144,31 @@ func (s *Store) rebuild() error {
 		}); err != nil {
 			return err
 		}
+		// Size the relation table first (a key-only scan of the small
+		// incoming entries), so it is allocated once, not doubled as it fills.
+		count := 0
+		if err := r.scan([]byte{pIncoming}, nil, true, func(_, _ []byte) (bool, error) {
+			count++
+			return true, nil
+		}); err != nil {
+			return err
+		}
+		g.rels = make([]memRel, 0, count)
+		g.stmts = make([]memStmt, 0, count+count/4)
 		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
 			t, ok := parseRelationKey(k)
 			if !ok {
 				return true, nil
 			}
-			rec, err := decodeRel(v)
-			if err != nil {
+			m := memRel{t: t}
+			if err := decodeRelInto(v, nil, &m, g); err != nil {
 				return false, fmt.Errorf("relation %s: %w", t, err)
 			}
 			g.grow(max(t.From, t.To))
 			slot := int32(len(g.rels))
-			g.rels = append(g.rels, memRelOf(t, rec))
-			g.out[t.From] = append(g.out[t.From], adj{slot: slot, other: t.To, typ: t.Type, status: rec.Status})
-			g.in[t.To] = append(g.in[t.To], adj{slot: slot, other: t.From, typ: t.Type, status: rec.Status})
+			g.rels = append(g.rels, m)
+			g.out[t.From] = append(g.out[t.From], adj{slot: slot, other: t.To, typ: t.Type, status: m.status})
+			g.in[t.To] = append(g.in[t.To], adj{slot: slot, other: t.From, typ: t.Type, status: m.status})
 			g.nrel++
 			return true, nil
 		})

@@ -416,7 +416,7 @@ func (t *wtx) ops() []kvOp {
 			del(relationIDKey(o.ID))
 			del(byStatusKey(tr, o.Status))
 		default:
-			set(relationKey(tr), encodeRec(c))
+			set(relationKey(tr), encodeRel(c))
 			if o == nil {
 				set(incomingKey(tr), nil)
 				set(relationIDKey(c.ID), encodeTriple(tr))
