@@ -24,6 +24,9 @@ test: playground vet
 bench: build
 	./bin/whosedata bench
 
+fuzz:
+	bash scripts/fuzz.sh
+
 clean:
 	rm -rf bin server/playground/node_modules
 	find server/playground/dist -type f ! -name README.md -delete

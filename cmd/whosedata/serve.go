@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -50,11 +51,18 @@ type serveOptions struct {
 	maxBody  byteSize
 	timeout  time.Duration
 	maxDepth int
+	memLimit byteSize
 }
+
+// defaultMemoryLimit is serve's soft limit on the Go runtime's memory: the
+// garbage collector works harder as the heap nears it, instead of letting it
+// grow to twice what is live. A graph larger than the limit still works; the
+// collector then runs more often. GOMEMLIMIT, when set, wins.
+const defaultMemoryLimit = 256 << 20
 
 func serveCommand() *command {
 	c := newCommand("serve", "", "serve the GraphQL API at /graphql, the playground at / and /healthz over HTTP")
-	o := &serveOptions{maxBody: byteSize(server.DefaultMaxBodyBytes)}
+	o := &serveOptions{maxBody: byteSize(server.DefaultMaxBodyBytes), memLimit: defaultMemoryLimit}
 	c.fs.StringVar(&o.addr, "addr", server.DefaultAddr, "`host:port` to listen on; port 0 picks a free port")
 	c.fs.StringVar(&o.token, "token", "", "bearer `token` that mutations must carry (default $"+envToken+"); without one, only a loopback server accepts writes")
 	c.fs.Func("cors-origin", "`origin` (https://example.org, or *) that browsers may call /graphql from; repeat or separate with commas", func(s string) error {
@@ -68,6 +76,7 @@ func serveCommand() *command {
 	c.fs.BoolVar(&o.empty, "empty", false, "do not fill an empty store with the bundled data")
 	c.fs.Var(&o.maxBody, "max-body", "largest request body `size`: bytes, or with a unit such as 512KiB or 2MiB; larger bodies get HTTP 413")
 	c.fs.DurationVar(&o.timeout, "timeout", server.DefaultRequestTimeout, "time limit of one GraphQL request")
+	c.fs.Var(&o.memLimit, "memory-limit", "soft limit on the server's Go memory `size`, e.g. 512MiB; the collector works harder near it (default 256MiB; $GOMEMLIMIT wins)")
 	c.fs.IntVar(&o.maxDepth, "max-depth", defaultMaxDepth, "deepest query nesting accepted")
 	c.run = func(ctx context.Context, e *env, args []string) error { return runServe(ctx, e, c.g, o, args) }
 	return c
@@ -87,6 +96,9 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 		o.token = e.getenv(envToken)
 	}
 	log := g.logger(e, slog.LevelInfo)
+	if e.getenv("GOMEMLIMIT") == "" && o.memLimit > 0 {
+		debug.SetMemoryLimit(int64(o.memLimit))
+	}
 
 	st, err := openStore(e, g, durableStore, log)
 	if err != nil {
