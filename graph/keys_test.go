@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -118,6 +120,27 @@ func TestRelationRecordCodec(t *testing.T) {
 	for _, bad := range [][]byte{nil, b[:20], b[:len(b)-1], append([]byte{2}, b[1:]...), append(append([]byte{}, b...), 0)} {
 		if _, err := decodeRel(bad); err == nil {
 			t.Errorf("corrupt record %x decoded", bad)
+		}
+	}
+}
+
+func TestStatementRecordCodec(t *testing.T) {
+	at := time.Date(2023, 4, 19, 12, 0, 0, 0, time.UTC)
+	for _, r := range []*stmtRec{
+		{Rel: triple{1, TrainedOn, 2}, Status: Alleged, ClaimedBy: 3, Dispute: 4, Date: MustParseDate("2023-04-19"), RecordedAt: at,
+			Note: "note", Evidence: []evRec{{Doc: 5, URL: "https://a", Quote: "q"}, {URL: "u"}}},
+		{Rel: triple{7, Owns, 8}, Status: Retracted, RecordedAt: at,
+			Retraction: &Retraction{Reason: "withdrawn", At: at.Add(time.Hour), PreviousStatus: Asserted}},
+	} {
+		b := encodeStmt(r)
+		got, err := decodeStmt(b)
+		if err != nil || !reflect.DeepEqual(got, r) {
+			t.Fatalf("round trip:\n got  %+v %v\n want %+v", got, err, r)
+		}
+		for _, bad := range [][]byte{b[:10], b[:len(b)-1], append(append([]byte{}, b...), 9), append([]byte{2}, b[1:]...)} {
+			if _, err := decodeStmt(bad); err == nil {
+				t.Errorf("corrupt statement %x decoded", bad)
+			}
 		}
 	}
 }

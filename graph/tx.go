@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"sort"
@@ -431,12 +430,11 @@ func (t *wtx) ops() []kvOp {
 	}
 	for id, sl := range t.stmts {
 		if sl.dirty && sl.cur != nil {
-			set(statementKey(id), encodeRec(sl.cur))
+			set(statementKey(id), encodeStmt(sl.cur))
 		}
 	}
-	// Sorted ops write sorted batches, which Badger ingests fastest. Each key
-	// is produced at most once above, so an unstable sort is safe.
-	slices.SortFunc(ops, func(a, b kvOp) int { return bytes.Compare(a.Key, b.Key) })
+	// Each key is produced at most once above, so the order of ops does not
+	// matter to the engine.
 	return ops
 }
 
