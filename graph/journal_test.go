@@ -145,3 +145,32 @@ func TestFirstLoadUndoneAfterCrash(t *testing.T) {
 		t.Fatalf("verify after reload: %v %v", rep.Problems, err)
 	}
 }
+
+// TestOpenAfterCrashLeftEmptyLogs opens a store in which a crash left empty
+// write-ahead and value-log files, which Badger alone refuses to open.
+func TestOpenAfterCrashLeftEmptyLogs(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertEntity(context.Background(), EntityInput{Key: "kept", Kind: Dataset, Name: "Kept"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"00042.mem", "000043.vlog"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err = Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Entity(context.Background(), "kept"); err != nil {
+		t.Fatal(err)
+	}
+}

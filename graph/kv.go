@@ -100,6 +100,11 @@ func badgerOptions(dir string, inMemory, durable bool, log *slog.Logger) badger.
 }
 
 func openBadger(dir string, inMemory, durable bool, log *slog.Logger) (*badgerEngine, error) {
+	if !inMemory {
+		if err := removeEmptyLogs(dir, log); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+	}
 	db, err := badger.Open(badgerOptions(dir, inMemory, durable, log))
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") || strings.Contains(err.Error(), "resource temporarily unavailable") {
@@ -137,6 +142,34 @@ func engineErr(op string, err error) error {
 		return err
 	}
 	return &storageError{op: op, err: err}
+}
+
+// removeEmptyLogs deletes zero-length write-ahead (.mem) and value-log
+// (.vlog) files. A crash between Badger creating such a file and its first
+// write leaves it empty, and Badger then refuses to open the store (its
+// issue 2207). An empty log holds nothing, so removing it loses nothing.
+func removeEmptyLogs(dir string, log *slog.Logger) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); ext != ".mem" && ext != ".vlog" {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || info.Size() != 0 || !info.Mode().IsRegular() {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+		log.Warn("removed an empty log file left by a crash", "file", e.Name())
+	}
+	return nil
 }
 
 type badgerReader struct{ txn *badger.Txn }
