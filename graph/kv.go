@@ -81,11 +81,11 @@ func badgerOptions(dir string, inMemory, durable bool, log *slog.Logger) badger.
 		WithLogger(slogAdapter{log}).
 		WithLoggingLevel(badger.WARNING).
 		WithMemTableSize(16 << 20).
-		WithNumMemtables(3).
+		WithNumMemtables(2).
 		WithNumLevelZeroTables(3).
 		WithNumLevelZeroTablesStall(8).
-		WithBlockCacheSize(16 << 20).
-		WithIndexCacheSize(16 << 20).
+		WithBlockCacheSize(8 << 20).
+		WithIndexCacheSize(8 << 20).
 		WithValueThreshold(1 << 10).
 		WithValueLogFileSize(64 << 20).
 		WithNumCompactors(2).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -56,9 +57,11 @@ type serveOptions struct {
 
 // defaultMemoryLimit is serve's soft limit on the Go runtime's memory: the
 // garbage collector works harder as the heap nears it, instead of letting it
-// grow to twice what is live. A graph larger than the limit still works; the
-// collector then runs more often. GOMEMLIMIT, when set, wins.
-const defaultMemoryLimit = 256 << 20
+// grow to twice what is live. It suits graphs up to about a million
+// statements (about 200 MiB in memory); a larger graph still works, with the
+// collector running more often, and serve warns at start when the graph
+// needs most of the limit. GOMEMLIMIT, when set, wins.
+const defaultMemoryLimit = 224 << 20
 
 func serveCommand() *command {
 	c := newCommand("serve", "", "serve the GraphQL API at /graphql, the playground at / and /healthz over HTTP")
@@ -76,7 +79,7 @@ func serveCommand() *command {
 	c.fs.BoolVar(&o.empty, "empty", false, "do not fill an empty store with the bundled data")
 	c.fs.Var(&o.maxBody, "max-body", "largest request body `size`: bytes, or with a unit such as 512KiB or 2MiB; larger bodies get HTTP 413")
 	c.fs.DurationVar(&o.timeout, "timeout", server.DefaultRequestTimeout, "time limit of one GraphQL request")
-	c.fs.Var(&o.memLimit, "memory-limit", "soft limit on the server's Go memory `size`, e.g. 512MiB; the collector works harder near it (default 256MiB; $GOMEMLIMIT wins)")
+	c.fs.Var(&o.memLimit, "memory-limit", "soft limit on the server's Go memory `size`, e.g. 512MiB; the collector works harder near it (default 224MiB; $GOMEMLIMIT wins)")
 	c.fs.IntVar(&o.maxDepth, "max-depth", defaultMaxDepth, "deepest query nesting accepted")
 	c.run = func(ctx context.Context, e *env, args []string) error { return runServe(ctx, e, c.g, o, args) }
 	return c
@@ -96,7 +99,7 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 		o.token = e.getenv(envToken)
 	}
 	log := g.logger(e, slog.LevelInfo)
-	if e.getenv("GOMEMLIMIT") == "" && o.memLimit > 0 {
+	if e.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(o.memLimit))
 	}
 
@@ -111,6 +114,8 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 			return err
 		}
 	}
+
+	warnMemoryLimit(log)
 
 	sch, err := schema.New(st, schema.Options{
 		CanWrite:  server.WriteAllowed,
@@ -168,6 +173,19 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// warnMemoryLimit tells the operator when the graph alone nearly fills the
+// soft memory limit: the collector would then run almost constantly.
+func warnMemoryLimit(log *slog.Logger) {
+	limit := debug.SetMemoryLimit(-1) // -1 reads the limit without changing it
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if float64(ms.HeapAlloc) > 0.8*float64(limit) {
+		log.Warn("the graph needs most of the memory limit; raise --memory-limit (or GOMEMLIMIT)",
+			"heap_mib", ms.HeapAlloc>>20, "limit_mib", limit>>20)
+	}
 }
 
 // valueLogGCInterval is how often serve reclaims value-log space.
