@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -64,6 +65,7 @@ type badgerEngine struct {
 	dir      string
 	durable  bool
 	inMemory bool
+	bulk     atomic.Bool // a write too large for one transaction happened since open
 }
 
 // firstLoadMarker names the file, in the store directory, that exists while
@@ -385,6 +387,7 @@ func (e *badgerEngine) setOne(k, v []byte) error {
 }
 
 func (e *badgerEngine) writeBatch(ops []kvOp) error {
+	e.bulk.Store(true)
 	wb := e.db.NewWriteBatch()
 	defer wb.Cancel()
 	for _, op := range ops {
@@ -491,7 +494,18 @@ func (e *badgerEngine) collectGarbage() error {
 	return nil
 }
 
-func (e *badgerEngine) close() error { return e.db.Close() }
+// close settles the tree after bulk writes before closing: compacting it
+// now, while the writer's memory is free anyway, spares the next open (a
+// server, often) from doing it while it builds its cache.
+func (e *badgerEngine) close() error {
+	if e.bulk.Load() && !e.inMemory {
+		if err := e.db.Flatten(2); err != nil {
+			e.db.Close()
+			return engineErr("compact", err)
+		}
+	}
+	return e.db.Close()
+}
 
 func encodeOps(ops []kvOp) []byte {
 	size := 0
