@@ -47,40 +47,13 @@ func (x *rtx) rawEnt(n uint32) (*entRec, error) {
 	return rec, nil
 }
 
-func (x *rtx) live(n uint32) (uint32, *entRec, error) {
-	for hops := 0; n != 0 && hops < 1000; hops++ {
-		rec, err := x.rawEnt(n)
-		if err != nil || rec == nil {
-			return 0, nil, err
-		}
-		if rec.MergedInto == 0 {
-			return n, rec, nil
-		}
-		n = rec.MergedInto
-	}
-	return 0, nil, nil
-}
+func (x *rtx) live(n uint32) (uint32, *entRec, error) { return followMerges(n, x.rawEnt) }
 
-func (x *rtx) byID(id uuid.UUID) (uint32, error) {
-	v, ok, err := x.r.get(entityIDKey(id))
-	if err != nil || !ok {
-		return 0, err
-	}
-	n, ok := decodeU32(v)
-	if !ok {
-		return 0, fmt.Errorf("corrupt id index entry for %s", id)
-	}
-	return n, nil
-}
+func (x *rtx) byID(id uuid.UUID) (uint32, error) { return readID(x.r, id) }
 
 func (x *rtx) byName(norm string) ([]uint32, error) {
 	var out []uint32
-	err := x.r.scan(nameExact(norm), nil, true, func(k, _ []byte) (bool, error) {
-		if _, n, ok := parseNameKey(k); ok {
-			out = append(out, n)
-		}
-		return true, nil
-	})
+	err := readNames(x.r, norm, func(n uint32) { out = append(out, n) })
 	return out, err
 }
 

@@ -78,9 +78,14 @@ func (t *wtx) ent(n uint32) (*entRec, error) {
 }
 
 // live follows merge redirects from n to the live entity, or returns 0.
-func (t *wtx) live(n uint32) (uint32, *entRec, error) {
+func (t *wtx) live(n uint32) (uint32, *entRec, error) { return followMerges(n, t.ent) }
+
+// followMerges follows merge redirects from entity n, reading records with
+// get, to the live entity; it returns 0 and nil when there is none (or a
+// redirect loop, which Verify would report).
+func followMerges(n uint32, get func(uint32) (*entRec, error)) (uint32, *entRec, error) {
 	for hops := 0; n != 0 && hops < 1000; hops++ {
-		rec, err := t.ent(n)
+		rec, err := get(n)
 		if err != nil || rec == nil {
 			return 0, nil, err
 		}
@@ -90,6 +95,29 @@ func (t *wtx) live(n uint32) (uint32, *entRec, error) {
 		n = rec.MergedInto
 	}
 	return 0, nil, nil
+}
+
+// readID reads the entity number the id index holds for id (0: none).
+func readID(r kvReader, id uuid.UUID) (uint32, error) {
+	v, ok, err := r.get(entityIDKey(id))
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, ok := decodeU32(v)
+	if !ok {
+		return 0, fmt.Errorf("corrupt id index entry for %s", id)
+	}
+	return n, nil
+}
+
+// readNames calls fn with every entity one of whose names normalises to norm.
+func readNames(r kvReader, norm string, fn func(n uint32)) error {
+	return r.scan(nameExact(norm), nil, true, func(k, _ []byte) (bool, error) {
+		if _, n, ok := parseNameKey(k); ok {
+			fn(n)
+		}
+		return true, nil
+	})
 }
 
 // newEnt allocates an entity number for rec.
@@ -170,13 +198,7 @@ func wordSet(rec *entRec) map[string]bool {
 func (t *wtx) byName(norm string) ([]uint32, error) {
 	set := map[uint32]bool{}
 	if !t.fresh {
-		err := t.r.scan(nameExact(norm), nil, true, func(k, _ []byte) (bool, error) {
-			if _, n, ok := parseNameKey(k); ok {
-				set[n] = true
-			}
-			return true, nil
-		})
-		if err != nil {
+		if err := readNames(t.r, norm, func(n uint32) { set[n] = true }); err != nil {
 			return nil, err
 		}
 	}
@@ -198,15 +220,7 @@ func (t *wtx) byID(id uuid.UUID) (uint32, error) {
 	if n, ok := t.ids[id]; ok || t.fresh {
 		return n, nil
 	}
-	v, ok, err := t.r.get(entityIDKey(id))
-	if err != nil || !ok {
-		return 0, err
-	}
-	n, ok := decodeU32(v)
-	if !ok {
-		return 0, fmt.Errorf("corrupt id index entry for %s", id)
-	}
-	return n, nil
+	return readID(t.r, id)
 }
 
 // resolve finds the live entity ref names: an id, a key, a name or an alias

@@ -42,12 +42,7 @@ func (k EntityKind) Valid() bool { return k > KindUnknown && int(k) < len(kindNa
 // ParseEntityKind parses an upper-case kind name such as "DATASET"; case is
 // ignored. It returns an error wrapping ErrInvalid for any other string.
 func ParseEntityKind(s string) (EntityKind, error) {
-	for i, n := range kindNames {
-		if i > 0 && strings.EqualFold(n, s) {
-			return EntityKind(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown entity kind %q (want one of %s)", ErrInvalid, clip(s), strings.Join(kindNames[1:], ", "))
+	return parseEnum[EntityKind](kindNames[:], "entity kind", s)
 }
 
 // RelationType is the type of a directed edge.
@@ -116,12 +111,7 @@ func (t RelationType) IsHolding() bool { return t >= Owns && t <= Developed }
 // ParseRelationType parses a type name such as "TRAINED_ON"; case is ignored.
 // It returns an error wrapping ErrInvalid for any other string.
 func ParseRelationType(s string) (RelationType, error) {
-	for i, n := range typeNames {
-		if i > 0 && strings.EqualFold(n, s) {
-			return RelationType(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown relation type %q (want one of %s)", ErrInvalid, clip(s), strings.Join(typeNames[1:], ", "))
+	return parseEnum[RelationType](typeNames[:], "relation type", s)
 }
 
 // ClaimStatus is the status of a statement, or the effective status of a
@@ -162,12 +152,7 @@ func (s ClaimStatus) ValidForStatement() bool { return s.Valid() && s != Dispute
 // ParseClaimStatus parses a status name such as "ALLEGED"; case is ignored. It
 // returns an error wrapping ErrInvalid for any other string.
 func ParseClaimStatus(s string) (ClaimStatus, error) {
-	for i, n := range statusNames {
-		if i > 0 && strings.EqualFold(n, s) {
-			return ClaimStatus(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown claim status %q (want one of %s)", ErrInvalid, clip(s), strings.Join(statusNames[1:], ", "))
+	return parseEnum[ClaimStatus](statusNames[:], "claim status", s)
 }
 
 // EffectiveStatus combines the statuses of a relation's statements by the
@@ -229,12 +214,7 @@ func (d DisputeStatus) String() string {
 // ParseDisputeStatus parses a dispute status such as "FILED"; case is ignored.
 // It returns an error wrapping ErrInvalid for any other string.
 func ParseDisputeStatus(s string) (DisputeStatus, error) {
-	for i, n := range disputeNames {
-		if i > 0 && strings.EqualFold(n, s) {
-			return DisputeStatus(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: unknown dispute status %q (want one of %s)", ErrInvalid, clip(s), strings.Join(disputeNames[1:], ", "))
+	return parseEnum[DisputeStatus](disputeNames[:], "dispute status", s)
 }
 
 // Attribute is one string key/value pair. Attributes are kept sorted by key.
@@ -364,3 +344,15 @@ const (
 	MaxKeyLen         = 256
 	MaxAttributeKeyLn = 128
 )
+
+// parseEnum finds s (ignoring case) among names, where index 0 is the
+// invalid zero value; it returns an error wrapping ErrInvalid listing the
+// valid names otherwise.
+func parseEnum[T ~uint8](names []string, what, s string) (T, error) {
+	for i, n := range names {
+		if i > 0 && strings.EqualFold(n, s) {
+			return T(i), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: unknown %s %q (want one of %s)", ErrInvalid, what, clip(s), strings.Join(names[1:], ", "))
+}
