@@ -101,7 +101,8 @@ func clip(s string) string {
 
 // Slug makes a key from a name: lower-case ASCII letters and digits with runs
 // of anything else turned into one '-'. A name with no ASCII letter or digit
-// gets "e-" and a short hash of the name.
+// gets "e-" and a short hash of the name; a slug shaped like a UUID gets "e-"
+// in front.
 func Slug(name string) string {
 	var b strings.Builder
 	dash := false
@@ -122,6 +123,9 @@ func Slug(name string) string {
 	if b.Len() == 0 {
 		sum := sha256.Sum256([]byte(name))
 		return "e-" + hex.EncodeToString(sum[:6])
+	}
+	if !ValidKey(b.String()) { // shaped like a UUID, which keys may not be
+		return "e-" + b.String()
 	}
 	return b.String()
 }
