@@ -113,28 +113,42 @@ func runEntityHTTP(ctx context.Context, url string, keys []string, total int, se
 }
 
 func entityRequest(ctx context.Context, c *http.Client, url, key string) error {
-	body, _ := json.Marshal(map[string]any{"query": entityQuery, "variables": map[string]string{"ref": key}})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
 	var out struct {
 		Data struct {
 			Entity *struct{ Key string } `json:"entity"`
 		} `json:"data"`
 		Errors []struct{ Message string } `json:"errors"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return fmt.Errorf("entity(ref: %q): HTTP %d: %w", key, resp.StatusCode, err)
+	status, err := postGraphQL(ctx, c, url, entityQuery, map[string]string{"ref": key}, &out)
+	if err != nil {
+		return fmt.Errorf("entity(ref: %q): %w", key, err)
 	}
-	if resp.StatusCode != http.StatusOK || len(out.Errors) > 0 || out.Data.Entity == nil {
-		return fmt.Errorf("entity(ref: %q): HTTP %d, errors %v", key, resp.StatusCode, out.Errors)
+	if status != http.StatusOK || len(out.Errors) > 0 || out.Data.Entity == nil {
+		return fmt.Errorf("entity(ref: %q): HTTP %d, errors %v", key, status, out.Errors)
 	}
 	return nil
+}
+
+// postGraphQL posts one GraphQL request as JSON and decodes the response
+// into out; it returns the HTTP status, and an error when the request fails
+// or the response is not JSON.
+func postGraphQL(ctx context.Context, c *http.Client, url, query string, vars map[string]string, out any) (int, error) {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return resp.StatusCode, fmt.Errorf("HTTP %d: %w", resp.StatusCode, err)
+	}
+	return resp.StatusCode, nil
 }

@@ -2,9 +2,7 @@ package bench
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -92,22 +90,12 @@ func MeasureServeRSS(ctx context.Context, binary, dataDir string, seeds []string
 }
 
 func lineageRequest(ctx context.Context, c *http.Client, url, seed, dir string) error {
-	body, _ := json.Marshal(map[string]any{"query": lineageHTTPQuery, "variables": map[string]string{"e": seed, "d": dir}})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
 	var out struct {
 		Errors []struct{ Message string } `json:"errors"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || len(out.Errors) > 0 {
-		return fmt.Errorf("serve: lineage %s of %s: HTTP %d, %v %v", dir, seed, resp.StatusCode, err, out.Errors)
+	status, err := postGraphQL(ctx, c, url, lineageHTTPQuery, map[string]string{"e": seed, "d": dir}, &out)
+	if err != nil || status != http.StatusOK || len(out.Errors) > 0 {
+		return fmt.Errorf("serve: lineage %s of %s: HTTP %d, %v %v", dir, seed, status, err, out.Errors)
 	}
 	return nil
 }
