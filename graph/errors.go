@@ -28,4 +28,9 @@ var (
 	ErrSchemaVersion = errors.New("store schema version mismatch")
 	// ErrClosed is returned by every method after Close.
 	ErrClosed = errors.New("store is closed")
+	// ErrReadOnly is returned by every write after a write too large for one
+	// transaction failed part-way (a full disk, say): the store stays
+	// readable, with what it held before that write, and Open completes or
+	// undoes the interrupted write, so reopening it makes it writable again.
+	ErrReadOnly = errors.New("store is read-only until reopened")
 )

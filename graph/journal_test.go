@@ -23,7 +23,7 @@ func TestJournalReplayAfterCrash(t *testing.T) {
 	var ops []kvOp
 	s.wmu.Lock()
 	err = s.kv.view(func(r kvReader) error {
-		tx := newWtx(s, r)
+		tx := newWtx(s, r, s.current())
 		for _, in := range []EntityInput{{Key: "reddit", Kind: Organization, Name: "Reddit"}, {Key: "reddit-posts", Kind: Dataset, Name: "Reddit posts"}} {
 			if _, _, err := tx.upsertEntity("", in); err != nil {
 				return err
@@ -91,7 +91,7 @@ func TestFirstLoadUndoneAfterCrash(t *testing.T) {
 	var ops []kvOp
 	s.wmu.Lock()
 	err = s.kv.view(func(r kvReader) error {
-		tx := newWtx(s, r)
+		tx := newWtx(s, r, s.current())
 		if !tx.fresh {
 			t.Error("an empty store's transaction is not fresh")
 		}

@@ -135,6 +135,16 @@ func (e *storageError) Error() string {
 
 func (e *storageError) Unwrap() error { return e.err }
 
+// partialWriteError is a failed write that may have been applied in part: a
+// write through the journal or the first-load marker that failed after it
+// began. Open completes or undoes it, so the store must not be written to
+// before then.
+type partialWriteError struct{ err error }
+
+func (e *partialWriteError) Error() string { return "write failed part-way: " + e.err.Error() }
+
+func (e *partialWriteError) Unwrap() error { return e.err }
+
 func engineErr(op string, err error) error {
 	if err == nil {
 		return nil
@@ -242,26 +252,35 @@ func (e *badgerEngine) applyFirst(ops []kvOp) error {
 	return engineErr("write", e.applyOps(ops, e.applyMarked))
 }
 
+// partial marks a failure of a write that may have been applied in part.
+func partial(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &partialWriteError{err: err}
+}
+
 // applyMarked writes ops with a WriteBatch between creating and removing the
 // first-load marker; replayJournal empties a store that still has one.
 func (e *badgerEngine) applyMarked(ops []kvOp) error {
 	if e.inMemory {
-		return e.writeBatch(ops)
+		return partial(e.writeBatch(ops))
 	}
 	marker := filepath.Join(e.dir, firstLoadMarker)
 	if err := writeSynced(marker); err != nil {
-		return err
+		// Nothing is written yet, but a marker may exist: undo on open.
+		return partial(err)
 	}
 	if err := e.writeBatch(ops); err != nil {
-		return err
+		return partial(err)
 	}
 	if err := e.db.Sync(); err != nil {
-		return err
+		return partial(err)
 	}
 	if err := os.Remove(marker); err != nil {
-		return err
+		return partial(err)
 	}
-	return syncDir(e.dir)
+	return partial(syncDir(e.dir))
 }
 
 // writeSynced creates an empty file and syncs it and its directory.
@@ -354,7 +373,7 @@ func (e *badgerEngine) applyJournaled(ops []kvOp) error {
 	if e.inMemory {
 		// Nothing survives a crash of an in-memory store, so there is
 		// nothing for a journal to complete.
-		return e.writeBatch(ops)
+		return partial(e.writeBatch(ops))
 	}
 	journal := encodeOps(ops)
 	// The journal may exceed one transaction too; it is split into parts
@@ -365,17 +384,29 @@ func (e *badgerEngine) applyJournaled(ops []kvOp) error {
 	for off := 0; off < len(journal); off += part {
 		end := min(off+part, len(journal))
 		if err := e.setOne(journalPartKey(n), journal[off:end]); err != nil {
-			return err
+			// Parts without a header are ignored on open, but they are
+			// still there: keep the store read-only until then.
+			return partial(err)
 		}
 		n++
 	}
+	// The parts must be on disk before the header that makes them valid.
+	if err := e.db.Sync(); err != nil {
+		return partial(err)
+	}
 	if err := e.setOne(metaKey("journal"), binary.BigEndian.AppendUint32(nil, uint32(n))); err != nil {
-		return err
+		return partial(err)
+	}
+	if err := e.db.Sync(); err != nil {
+		return partial(err)
 	}
 	if err := e.writeBatch(ops); err != nil {
-		return err
+		return partial(err)
 	}
-	return e.clearJournal(n)
+	if err := e.db.Sync(); err != nil {
+		return partial(err)
+	}
+	return partial(e.clearJournal(n))
 }
 
 func journalPartKey(i int) []byte {

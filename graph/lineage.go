@@ -116,6 +116,11 @@ type hitRef struct {
 // further. Hits are ordered by depth, then stronger status first. Errors wrap
 // ErrNotFound or ErrAmbiguous for ref, ErrInvalid for options.
 func (s *Store) Lineage(ctx context.Context, ref string, opts LineageOptions) ([]LineageHit, error) {
+	return viewed(ctx, s, func(sn *Snapshot) ([]LineageHit, error) { return sn.Lineage(ctx, ref, opts) })
+}
+
+// Lineage is Store.Lineage on this snapshot.
+func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions) ([]LineageHit, error) {
 	if opts.Direction != Downstream && opts.Direction != Upstream {
 		return nil, fmt.Errorf("%w: direction must be UPSTREAM or DOWNSTREAM", ErrInvalid)
 	}
@@ -131,14 +136,17 @@ func (s *Store) Lineage(ctx context.Context, ref string, opts LineageOptions) ([
 	var refs []hitRef
 	var paths [][]triple
 	var out []LineageHit
-	err := s.consistent(ctx, func(x *rtx, g *memGraph) error {
+	err := sn.consistent(ctx, func(x *rtx, g *memGraph) error {
 		start, _, err := x.resolve("entity", ref)
 		if err != nil {
 			return err
 		}
 		var sc *scratch
-		refs, sc = g.lineage(start, opts)
+		refs, sc, err = g.lineage(ctx, start, opts)
 		defer scratchPool.Put(sc)
+		if err != nil {
+			return err
+		}
 		paths = make([][]triple, len(refs))
 		if opts.Paths {
 			for i, h := range refs {
@@ -177,19 +185,24 @@ func (s *Store) Lineage(ctx context.Context, ref string, opts LineageOptions) ([
 	return out, nil
 }
 
-// lineage walks the cache; the caller holds g.mu for reading and must return
-// the scratch to the pool after reading paths from it.
-func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratch) {
+// ctxEvery is how many entities a walk visits between checks of its
+// context, so that a cancelled request stops its walk within microseconds.
+const ctxEvery = 1 << 12
+
+// lineage walks cache version g; the caller must return the scratch to the
+// pool after reading paths from it. It stops with ctx's error when ctx ends.
+func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOptions) ([]hitRef, *scratch, error) {
 	f := newEdgeFilter(opts.MinStatus, opts.AsOf, nil)
 	maxDepth := int32(opts.MaxDepth)
 	if maxDepth == 0 {
 		maxDepth = 1 << 30
 	}
-	sc := getScratch(len(g.kinds))
+	sc := getScratch(g.size())
 	sc.visit(start, 0, Ruled, -1)
 	frontier := []uint32{start}
 	var flow []uint32 // every entity reached by data flow, in BFS order
 	down := opts.Direction == Downstream
+	visits := 0
 	for depth := int32(0); len(frontier) > 0 && depth < maxDepth; depth++ {
 		var next []uint32
 		reach := func(a adj, from uint32, seed bool) {
@@ -211,21 +224,26 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 			}
 		}
 		for _, u := range frontier {
+			if visits++; visits%ctxEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, sc, err
+				}
+			}
 			if down {
 				if depth == 0 {
-					for _, a := range g.out[u] {
+					for _, a := range g.outOf(u) {
 						if a.typ.IsHolding() {
 							reach(a, u, true)
 						}
 					}
 				}
-				for _, a := range g.in[u] {
+				for _, a := range g.inOf(u) {
 					if a.typ.IsDataFlow() {
 						reach(a, u, false)
 					}
 				}
 			} else {
-				for _, a := range g.out[u] {
+				for _, a := range g.outOf(u) {
 					if a.typ.IsDataFlow() {
 						reach(a, u, false)
 					}
@@ -237,7 +255,7 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 	}
 	isHit := func(n uint32) bool { return n != start && !(sc.seen(n) && sc.seed[n]) }
 	kindOK := func(n uint32) bool {
-		return len(opts.Kinds) == 0 || slices.Contains(opts.Kinds, g.kinds[n])
+		return len(opts.Kinds) == 0 || slices.Contains(opts.Kinds, g.kindOf(n))
 	}
 	var refs []hitRef
 	holders := map[uint32]int{} // holders not reached by data flow -> index in refs
@@ -252,7 +270,7 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 		if !isHit(h) || sc.dist[h]+1 > maxDepth {
 			continue
 		}
-		for _, a := range g.in[h] {
+		for _, a := range g.inOf(h) {
 			if !a.typ.IsHolding() {
 				continue
 			}
@@ -285,7 +303,7 @@ func (g *memGraph) lineage(start uint32, opts LineageOptions) ([]hitRef, *scratc
 	if opts.Limit > 0 && len(refs) > opts.Limit {
 		refs = refs[:opts.Limit]
 	}
-	return refs, sc
+	return refs, sc, ctx.Err()
 }
 
 // sortHits orders hits by depth, then stronger status first, keeping the
@@ -323,11 +341,11 @@ func (g *memGraph) pathTo(sc *scratch, h hitRef) []triple {
 	var tail []triple
 	if h.via != 0 {
 		n = h.via
-		tail = []triple{g.rels[h.slot].t}
+		tail = []triple{g.rel(h.slot).t}
 	}
 	var rev []triple
 	for sc.parent[n] >= 0 {
-		m := &g.rels[sc.parent[n]]
+		m := g.rel(sc.parent[n])
 		rev = append(rev, m.t)
 		if m.t.From == n {
 			n = m.t.To

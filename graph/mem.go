@@ -1,32 +1,44 @@
 package graph
 
-import (
-	"slices"
-	"sync"
-)
+import "slices"
 
-// memGraph is the in-memory adjacency cache: every live entity's kind and
-// every relation's endpoints, type, effective status, validity and statement
-// statuses, so that lineage, paths and neighbourhood walk memory instead of
-// reading relation records hop by hop. It is rebuilt from the store on open
-// and updated under the writer lock after every commit, so it always equals
-// what is committed; Verify checks that it does.
+// memGraph is one version of the in-memory adjacency cache: every live
+// entity's kind and every relation's endpoints, type, effective status,
+// validity and statement statuses, so that lineage, paths and neighbourhood
+// walk memory instead of reading relation records hop by hop.
+//
+// A published version is immutable. A commit builds the next version with
+// next, which shares every page of this one (see pvec) and copies what the
+// commit changes, then publishes it together with a storage snapshot taken
+// after the commit: readers keep the version they started with, so a writer
+// never blocks or disturbs them, and a reader sees the cache and the store in
+// the same state. Verify checks that the current version equals the store.
 type memGraph struct {
-	mu    sync.RWMutex
-	kinds []EntityKind // by entity number; 0 = no live entity
-	ents  []*Entity    // by entity number: the public form of each live entity, shared read-only
-	out   [][]adj      // by entity number: relations leaving it, sorted by (type, to)
-	in    [][]adj      // by entity number: relations entering it, sorted by (type, from)
-	rels  []memRel     // by slot
-	free  []int32      // slots of deleted relations, for reuse
-	stmts []memStmt    // every relation's statement statuses, one run per relation
-	waste int          // entries of stmts no relation uses any more
-	live  int          // number of live entities
-	nrel  int          // number of live relations
+	gen   uint64            // the version; pages with this gen belong to it
+	kinds pvec[EntityKind]  // by entity number; 0 = no live entity
+	ents  pvec[*Entity]     // by entity number: the public form of each live entity, shared read-only
+	out   pvec[[]adj]       // by entity number: relations leaving it, sorted by (type, to)
+	in    pvec[[]adj]       // by entity number: relations entering it, sorted by (type, from)
+	rels  pvec[memRel]      // by slot
+	free  []int32           // slots of deleted relations, for reuse
+	stmts []memStmt         // every relation's statement statuses, one run per relation; append-only
+	waste int               // entries of stmts no relation uses any more
+	live  int               // number of live entities
+	nrel  int               // number of live relations
+
+	// Set while a version is being built, nil once published.
+	owned     map[ownedList]bool // adjacency lists this version allocated, which it may change in place
+	stmtsBase int                // stmts entries from here on were written by this version
+}
+
+// ownedList names the out (dir 0) or in (dir 1) adjacency list of an entity.
+type ownedList struct {
+	n   uint32
+	dir uint8
 }
 
 // adj is one adjacency entry. The relation's type and effective status are
-// kept inline, so a walk reads the relation itself (g.rels) only when it
+// kept inline, so a walk reads the relation itself (g.rel) only when it
 // needs more, as for asOf: the entries of one entity sit together in memory
 // while relations are scattered.
 type adj struct {
@@ -50,16 +62,79 @@ type memRel struct {
 	st     uint32      // first statement in memGraph.stmts
 }
 
+// newMemGraph returns an empty version being built.
 func newMemGraph() *memGraph {
-	return &memGraph{kinds: make([]EntityKind, 1), ents: make([]*Entity, 1), out: make([][]adj, 1), in: make([][]adj, 1)}
+	g := &memGraph{gen: 1, owned: map[ownedList]bool{}}
+	g.grow(0)
+	return g
 }
 
+// next returns the version after g, sharing all of g's pages, to be changed
+// by one commit and then published with seal. g itself is not changed.
+func (g *memGraph) next() *memGraph {
+	c := &memGraph{gen: g.gen + 1, kinds: g.kinds.share(), ents: g.ents.share(), out: g.out.share(),
+		in: g.in.share(), rels: g.rels.share(), free: slices.Clone(g.free), stmts: g.stmts,
+		waste: g.waste, live: g.live, nrel: g.nrel, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
+	return c
+}
+
+// seal ends building a version: from now on it is only read.
+func (g *memGraph) seal() { g.owned = nil }
+
+// size is one more than the largest entity number the cache knows.
+func (g *memGraph) size() int { return g.kinds.len() }
+
 func (g *memGraph) grow(n uint32) {
-	for uint32(len(g.kinds)) <= n {
-		g.kinds = append(g.kinds, 0)
-		g.ents = append(g.ents, nil)
-		g.out = append(g.out, nil)
-		g.in = append(g.in, nil)
+	if int(n) < g.kinds.len() {
+		return
+	}
+	m := int(n) + 1
+	g.kinds.grow(m, g.gen)
+	g.ents.grow(m, g.gen)
+	g.out.grow(m, g.gen)
+	g.in.grow(m, g.gen)
+}
+
+// outOf and inOf return the relations leaving and entering entity n.
+func (g *memGraph) outOf(n uint32) []adj {
+	if int(n) < g.out.len() {
+		return g.out.at(int(n))
+	}
+	return nil
+}
+
+func (g *memGraph) inOf(n uint32) []adj {
+	if int(n) < g.in.len() {
+		return g.in.at(int(n))
+	}
+	return nil
+}
+
+// rel returns the relation in slot, for reading.
+func (g *memGraph) rel(slot int32) *memRel { return g.rels.ref(int(slot)) }
+
+// list returns entity n's out (dir 0) or in (dir 1) list for changing in
+// place: a copy the first time this version changes it, since older
+// versions may be reading the original.
+func (g *memGraph) list(n uint32, dir uint8) []adj {
+	v := &g.out
+	if dir == 1 {
+		v = &g.in
+	}
+	l := v.at(int(n))
+	if k := (ownedList{n, dir}); !g.owned[k] {
+		l = append(make([]adj, 0, len(l)+1), l...)
+		g.owned[k] = true
+		v.set(int(n), l, g.gen)
+	}
+	return l
+}
+
+func (g *memGraph) setList(n uint32, dir uint8, l []adj) {
+	if dir == 1 {
+		g.in.set(int(n), l, g.gen)
+	} else {
+		g.out.set(int(n), l, g.gen)
 	}
 }
 
@@ -68,19 +143,17 @@ func (g *memGraph) setEntity(n uint32, rec *entRec) {
 	g.grow(n)
 	if rec == nil || rec.MergedInto != 0 {
 		g.setKind(n, 0)
-		g.ents[n] = nil
+		g.ents.set(int(n), nil, g.gen)
 		return
 	}
 	g.setKind(n, rec.Kind)
-	g.ents[n] = publicEntity(rec)
+	g.ents.set(int(n), publicEntity(rec), g.gen)
 }
 
 // entity returns the cached public form of live entity n, or nil.
 func (g *memGraph) entity(n uint32) *Entity {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	if int(n) < len(g.ents) {
-		return g.ents[n]
+	if int(n) < g.ents.len() {
+		return g.ents.at(int(n))
 	}
 	return nil
 }
@@ -88,35 +161,36 @@ func (g *memGraph) entity(n uint32) *Entity {
 // setKind records entity n as live with kind k, or removed when k is 0.
 func (g *memGraph) setKind(n uint32, k EntityKind) {
 	g.grow(n)
-	if g.kinds[n] == 0 && k != 0 {
+	old := g.kinds.at(int(n))
+	if old == 0 && k != 0 {
 		g.live++
-	} else if g.kinds[n] != 0 && k == 0 {
+	} else if old != 0 && k == 0 {
 		g.live--
 	}
-	g.kinds[n] = k
+	if old != k {
+		g.kinds.set(int(n), k, g.gen)
+	}
 }
 
 func (g *memGraph) kindOf(n uint32) EntityKind {
-	if int(n) < len(g.kinds) {
-		return g.kinds[n]
+	if int(n) < g.kinds.len() {
+		return g.kinds.at(int(n))
 	}
 	return 0
 }
 
 // find returns the slot of relation t, or -1.
 func (g *memGraph) find(t triple) int32 {
-	if i, ok := adjIndex(g.out, t.From, t.Type, t.To); ok {
-		return g.out[t.From][i].slot
+	l := g.outOf(t.From)
+	if i, ok := adjIndex(l, t.Type, t.To); ok {
+		return l[i].slot
 	}
 	return -1
 }
 
-// adjIndex finds the entry (typ, other) in lists[n], or where it would go.
-func adjIndex(lists [][]adj, n uint32, typ RelationType, other uint32) (int, bool) {
-	if int(n) >= len(lists) {
-		return 0, false
-	}
-	return slices.BinarySearchFunc(lists[n], adj{typ: typ, other: other}, cmpAdj)
+// adjIndex finds the entry (typ, other) in list, or where it would go.
+func adjIndex(list []adj, typ RelationType, other uint32) (int, bool) {
+	return slices.BinarySearchFunc(list, adj{typ: typ, other: other}, cmpAdj)
 }
 
 func cmpAdj(a, b adj) int { return cmpTypeEnd(a.typ, a.other, b.typ, b.other) }
@@ -136,7 +210,7 @@ func cmpTypeEnd(at RelationType, an uint32, bt RelationType, bn uint32) int {
 }
 
 // memRelOf makes the cache entry of relation t, storing its statements in
-// the statement run old used when they fit there (old may be nil).
+// the statement run old used when this version wrote it (old may be nil).
 func (g *memGraph) memRelOf(t triple, r *relRec, old *memRel) memRel {
 	m := memRel{t: t, status: r.Status, vFrom: r.ValidFrom.Start(), vTo: r.ValidTo.End()}
 	runs := make([]memStmt, len(r.Statements))
@@ -152,15 +226,17 @@ func (g *memGraph) memRelOf(t triple, r *relRec, old *memRel) memRel {
 // date, which gives the same effective status at every asOf date.
 const maxRun = 1<<16 - 1
 
-// putStmts stores a relation's statement run, reusing old's place when it
-// is large enough.
+// putStmts stores a relation's statement run. It reuses old's place only
+// when this version wrote it (older versions may be reading the others), and
+// otherwise appends: the arena's existing entries are never written again.
 func (g *memGraph) putStmts(m *memRel, run []memStmt, old *memRel) {
 	if len(run) > maxRun {
 		run = summarise(run)
 	}
-	if old != nil && int(old.nst) >= len(run) {
+	if old != nil && int(old.st) >= g.stmtsBase && int(old.nst) >= len(run) {
 		m.st = old.st
 		g.waste += int(old.nst) - len(run)
+		copy(g.stmts[m.st:], run)
 	} else {
 		if old != nil {
 			g.waste += int(old.nst)
@@ -168,11 +244,7 @@ func (g *memGraph) putStmts(m *memRel, run []memStmt, old *memRel) {
 		m.st = uint32(len(g.stmts))
 		g.stmts = append(g.stmts, run...)
 	}
-	copy(g.stmts[m.st:], run)
 	m.nst = uint16(len(run))
-	if g.waste > 1<<20 && g.waste > len(g.stmts)/2 {
-		g.compactStmts()
-	}
 }
 
 // summarise keeps, per status, the statement with the earliest date.
@@ -193,19 +265,25 @@ func summarise(run []memStmt) []memStmt {
 	return out
 }
 
-// compactStmts rewrites the statement arena without the unused entries.
+// compactStmts rewrites the statement arena without the unused entries when
+// most of it is unused. It writes every relation, so it copies every page:
+// the cost of one full copy, paid when the waste has grown as large.
 func (g *memGraph) compactStmts() {
+	if g.waste <= 1<<20 || g.waste <= len(g.stmts)/2 {
+		return
+	}
 	next := make([]memStmt, 0, len(g.stmts)-g.waste)
-	for i := range g.rels {
-		m := &g.rels[i]
+	for i := 0; i < g.rels.len(); i++ {
+		m := g.rels.ref(i)
 		if m.status == 0 {
 			continue
 		}
+		w := g.rels.mut(i, g.gen)
 		start := uint32(len(next))
 		next = append(next, g.stmts[m.st:m.st+uint32(m.nst)]...)
-		m.st = start
+		w.st = start
 	}
-	g.stmts, g.waste = next, 0
+	g.stmts, g.waste, g.stmtsBase = next, 0, 0
 }
 
 // stmtsOf returns relation m's statement run.
@@ -214,27 +292,31 @@ func (g *memGraph) stmtsOf(m *memRel) []memStmt { return g.stmts[m.st : m.st+uin
 // putRel inserts or replaces relation t.
 func (g *memGraph) putRel(t triple, r *relRec) {
 	if slot := g.find(t); slot >= 0 {
-		g.rels[slot] = g.memRelOf(t, r, &g.rels[slot])
-		i, _ := adjIndex(g.out, t.From, t.Type, t.To)
-		g.out[t.From][i].status = r.Status
-		j, _ := adjIndex(g.in, t.To, t.Type, t.From)
-		g.in[t.To][j].status = r.Status
+		old := *g.rel(slot)
+		g.rels.set(int(slot), g.memRelOf(t, r, &old), g.gen)
+		out := g.list(t.From, 0)
+		i, _ := adjIndex(out, t.Type, t.To)
+		out[i].status = r.Status
+		in := g.list(t.To, 1)
+		j, _ := adjIndex(in, t.Type, t.From)
+		in[j].status = r.Status
 		return
 	}
 	var slot int32
 	if n := len(g.free); n > 0 {
 		slot = g.free[n-1]
 		g.free = g.free[:n-1]
-		g.rels[slot] = g.memRelOf(t, r, nil)
+		g.rels.set(int(slot), g.memRelOf(t, r, nil), g.gen)
 	} else {
-		slot = int32(len(g.rels))
-		g.rels = append(g.rels, g.memRelOf(t, r, nil))
+		slot = int32(g.rels.push(g.memRelOf(t, r, nil), g.gen))
 	}
 	g.grow(max(t.From, t.To))
-	i, _ := adjIndex(g.out, t.From, t.Type, t.To)
-	g.out[t.From] = slices.Insert(g.out[t.From], i, adj{slot: slot, other: t.To, typ: t.Type, status: r.Status})
-	j, _ := adjIndex(g.in, t.To, t.Type, t.From)
-	g.in[t.To] = slices.Insert(g.in[t.To], j, adj{slot: slot, other: t.From, typ: t.Type, status: r.Status})
+	out := g.list(t.From, 0)
+	i, _ := adjIndex(out, t.Type, t.To)
+	g.setList(t.From, 0, slices.Insert(out, i, adj{slot: slot, other: t.To, typ: t.Type, status: r.Status}))
+	in := g.list(t.To, 1)
+	j, _ := adjIndex(in, t.Type, t.From)
+	g.setList(t.To, 1, slices.Insert(in, j, adj{slot: slot, other: t.From, typ: t.Type, status: r.Status}))
 	g.nrel++
 }
 
@@ -244,10 +326,11 @@ func (g *memGraph) delRel(t triple) {
 	if slot < 0 {
 		return
 	}
-	g.out[t.From] = slices.DeleteFunc(g.out[t.From], func(a adj) bool { return a.slot == slot })
-	g.in[t.To] = slices.DeleteFunc(g.in[t.To], func(a adj) bool { return a.slot == slot })
-	g.waste += int(g.rels[slot].nst)
-	g.rels[slot] = memRel{}
+	drop := func(a adj) bool { return a.slot == slot }
+	g.setList(t.From, 0, slices.DeleteFunc(g.list(t.From, 0), drop))
+	g.setList(t.To, 1, slices.DeleteFunc(g.list(t.To, 1), drop))
+	g.waste += int(g.rel(slot).nst)
+	g.rels.set(int(slot), memRel{}, g.gen)
 	g.free = append(g.free, slot)
 	g.nrel--
 }
@@ -294,7 +377,7 @@ func newEdgeFilter(minStatus ClaimStatus, asOf Date, types []RelationType) edgeF
 // only for asOf.
 func (f *edgeFilter) adjStatus(g *memGraph, a adj) (ClaimStatus, bool) {
 	if f.asOf {
-		return f.status(g, &g.rels[a.slot])
+		return f.status(g, g.rel(a.slot))
 	}
 	if !f.anyType && !f.types[a.typ] {
 		return 0, false

@@ -38,6 +38,11 @@ type Path struct {
 // wrap ErrNotFound or ErrAmbiguous for a reference, ErrInvalid or ErrLimit for
 // options.
 func (s *Store) Paths(ctx context.Context, from, to string, opts PathOptions) ([]Path, error) {
+	return viewed(ctx, s, func(sn *Snapshot) ([]Path, error) { return sn.Paths(ctx, from, to, opts) })
+}
+
+// Paths is Store.Paths on this snapshot.
+func (sn *Snapshot) Paths(ctx context.Context, from, to string, opts PathOptions) ([]Path, error) {
 	if opts.MaxDepth == 0 {
 		opts.MaxDepth = DefaultPathDepth
 	}
@@ -59,7 +64,7 @@ func (s *Store) Paths(ctx context.Context, from, to string, opts PathOptions) ([
 	}
 	var found []foundPath
 	var out []Path
-	err := s.consistent(ctx, func(x *rtx, g *memGraph) error {
+	err := sn.consistent(ctx, func(x *rtx, g *memGraph) error {
 		a, _, err := x.resolve("from", from)
 		if err != nil {
 			return err
@@ -71,8 +76,8 @@ func (s *Store) Paths(ctx context.Context, from, to string, opts PathOptions) ([
 		if a == b {
 			return fmt.Errorf("%w: from and to are the same entity", ErrInvalid)
 		}
-		found = g.paths(a, b, opts)
-		return nil
+		found, err = g.paths(ctx, a, b, opts)
+		return err
 	}, func(x *rtx) error {
 		for _, p := range found {
 			path := Path{Status: p.status}
@@ -102,13 +107,14 @@ type foundPath struct {
 // first search from b gives every entity's distance to b, then a depth-first
 // enumeration from a for each length L in turn only steps where b stays
 // reachable in the steps left, so it never explores a dead branch.
-func (g *memGraph) paths(a, b uint32, opts PathOptions) []foundPath {
+// It stops with ctx's error when ctx ends.
+func (g *memGraph) paths(ctx context.Context, a, b uint32, opts PathOptions) ([]foundPath, error) {
 	f := newEdgeFilter(opts.MinStatus, Date{}, opts.Types)
 	limit := int32(opts.MaxDepth)
-	sc := getScratch(len(g.kinds))
+	sc := getScratch(g.size())
 	defer scratchPool.Put(sc)
 	neighbours := func(u uint32, fn func(slot int32, v uint32) bool) {
-		for _, list := range [2][]adj{g.out[u], g.in[u]} {
+		for _, list := range [2][]adj{g.outOf(u), g.inOf(u)} {
 			for _, a := range list {
 				if _, ok := f.adjStatus(g, a); ok && !fn(a.slot, a.other) {
 					return
@@ -132,7 +138,7 @@ func (g *memGraph) paths(a, b uint32, opts PathOptions) []foundPath {
 		frontier = next
 	}
 	if !sc.seen(a) {
-		return nil
+		return nil, ctx.Err()
 	}
 	dist := func(n uint32) int32 {
 		if sc.seen(n) {
@@ -150,8 +156,8 @@ func (g *memGraph) paths(a, b uint32, opts PathOptions) []foundPath {
 			if u == b {
 				p := foundPath{status: Ruled}
 				for _, slot := range stack {
-					p.rels = append(p.rels, g.rels[slot].t)
-					st, _ := f.status(g, &g.rels[slot])
+					p.rels = append(p.rels, (*g.rel(slot)).t)
+					st, _ := f.status(g, g.rel(slot))
 					p.status = min(p.status, st)
 				}
 				out = append(out, p)
@@ -161,7 +167,7 @@ func (g *memGraph) paths(a, b uint32, opts PathOptions) []foundPath {
 		more := true
 		neighbours(u, func(slot int32, v uint32) bool {
 			steps++
-			if steps > maxPathSteps {
+			if steps > maxPathSteps || (steps%ctxEvery == 0 && ctx.Err() != nil) {
 				more = false
 				return false
 			}
@@ -179,10 +185,10 @@ func (g *memGraph) paths(a, b uint32, opts PathOptions) []foundPath {
 	}
 	for l := dist(a); l <= limit && len(out) < opts.First; l++ {
 		if !walk(a, l) && len(out) < opts.First {
-			break // step budget spent
+			break // step budget spent, or ctx ended
 		}
 	}
-	return out
+	return out, ctx.Err()
 }
 
 // Subgraph is a set of entities and the relations among them, ready to draw.
@@ -205,6 +211,11 @@ const (
 // take the defaults. Errors wrap ErrNotFound, ErrAmbiguous, ErrInvalid or
 // ErrLimit.
 func (s *Store) Neighborhood(ctx context.Context, ref string, depth, limit int) (*Subgraph, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*Subgraph, error) { return sn.Neighborhood(ctx, ref, depth, limit) })
+}
+
+// Neighborhood is Store.Neighborhood on this snapshot.
+func (sn *Snapshot) Neighborhood(ctx context.Context, ref string, depth, limit int) (*Subgraph, error) {
 	if depth == 0 {
 		depth = DefaultNeighborhoodDepth
 	}
@@ -222,13 +233,13 @@ func (s *Store) Neighborhood(ctx context.Context, ref string, depth, limit int) 
 	var nodes []uint32
 	var rels []triple
 	sub := &Subgraph{}
-	err := s.consistent(ctx, func(x *rtx, g *memGraph) error {
+	err := sn.consistent(ctx, func(x *rtx, g *memGraph) error {
 		start, _, err := x.resolve("entity", ref)
 		if err != nil {
 			return err
 		}
 		nodes, rels = g.neighborhood(start, depth, limit)
-		return nil
+		return ctx.Err()
 	}, func(x *rtx) error {
 		for _, n := range nodes {
 			e, err := x.entity(n)
@@ -254,7 +265,7 @@ func (s *Store) Neighborhood(ctx context.Context, ref string, depth, limit int) 
 }
 
 // neighborhood collects up to limit entities within depth relations of
-// start, nearest first, and the relations among them; the caller holds g.mu.
+// start, nearest first, and the relations among them.
 func (g *memGraph) neighborhood(start uint32, depth, limit int) ([]uint32, []triple) {
 	f := newEdgeFilter(Denied, Date{}, nil)
 	nodes := []uint32{start}
@@ -263,7 +274,7 @@ func (g *memGraph) neighborhood(start uint32, depth, limit int) ([]uint32, []tri
 	for d := 0; d < depth && len(nodes) < limit; d++ {
 		var next []uint32
 		for _, u := range frontier {
-			for _, list := range [2][]adj{g.out[u], g.in[u]} {
+			for _, list := range [2][]adj{g.outOf(u), g.inOf(u)} {
 				for _, a := range list {
 					if _, ok := f.adjStatus(g, a); !ok {
 						continue
@@ -281,7 +292,7 @@ func (g *memGraph) neighborhood(start uint32, depth, limit int) ([]uint32, []tri
 	}
 	var rels []triple
 	for _, u := range nodes {
-		for _, a := range g.out[u] {
+		for _, a := range g.outOf(u) {
 			if _, ok := f.adjStatus(g, a); ok && in[a.other] {
 				rels = append(rels, triple{From: u, Type: a.typ, To: a.other})
 			}

@@ -22,13 +22,8 @@ const (
 type rtx struct {
 	r      kvReader
 	g      *memGraph
-	locked bool // the caller holds g.mu: read the entity cache without locking
 	ents   map[uint32]*entRec
 	pub    map[uint32]*Entity
-}
-
-func (s *Store) newRtx(r kvReader) *rtx {
-	return &rtx{r: r, g: s.mem, ents: map[uint32]*entRec{}, pub: map[uint32]*Entity{}}
 }
 
 func (x *rtx) rawEnt(n uint32) (*entRec, error) {
@@ -64,11 +59,7 @@ func (x *rtx) resolve(field, ref string) (uint32, *entRec, error) {
 // entity returns the public form of the live entity behind n (following
 // merges); nil when there is none.
 func (x *rtx) entity(n uint32) (*Entity, error) {
-	if x.locked {
-		if int(n) < len(x.g.ents) && x.g.ents[n] != nil {
-			return x.g.ents[n], nil
-		}
-	} else if e := x.g.entity(n); e != nil {
+	if e := x.g.entity(n); e != nil {
 		return e, nil
 	}
 	if e, ok := x.pub[n]; ok {
@@ -176,9 +167,14 @@ func publicEntity(rec *entRec) *Entity {
 // ignore case, spacing and punctuation). Errors wrap ErrNotFound, or
 // ErrAmbiguous listing every entity the name fits.
 func (s *Store) Entity(ctx context.Context, ref string) (*Entity, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*Entity, error) { return sn.Entity(ctx, ref) })
+}
+
+// Entity is Store.Entity on this snapshot.
+func (sn *Snapshot) Entity(ctx context.Context, ref string) (*Entity, error) {
 	var e *Entity
-	err := s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
+	err := sn.view(ctx, func(r kvReader) error {
+		x := sn.newRtx()
 		n, _, err := x.resolve("ref", ref)
 		if err != nil {
 			return err
@@ -190,10 +186,14 @@ func (s *Store) Entity(ctx context.Context, ref string) (*Entity, error) {
 }
 
 func (s *Store) entityByNumber(ctx context.Context, n uint32) (*Entity, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*Entity, error) { return sn.entityByNumber(ctx, n) })
+}
+
+func (sn *Snapshot) entityByNumber(ctx context.Context, n uint32) (*Entity, error) {
 	var e *Entity
-	err := s.view(ctx, func(r kvReader) error {
+	err := sn.view(ctx, func(r kvReader) error {
 		var err error
-		e, err = s.newRtx(r).entity(n)
+		e, err = sn.newRtx().entity(n)
 		if err == nil && e == nil {
 			err = fmt.Errorf("%w: entity %d", ErrNotFound, n)
 		}
@@ -205,8 +205,13 @@ func (s *Store) entityByNumber(ctx context.Context, n uint32) (*Entity, error) {
 // Relation returns the relation with the given id and its statements. The
 // error wraps ErrNotFound when there is none.
 func (s *Store) Relation(ctx context.Context, id uuid.UUID) (*Relation, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*Relation, error) { return sn.Relation(ctx, id) })
+}
+
+// Relation is Store.Relation on this snapshot.
+func (sn *Snapshot) Relation(ctx context.Context, id uuid.UUID) (*Relation, error) {
 	var rel *Relation
-	err := s.view(ctx, func(r kvReader) error {
+	err := sn.view(ctx, func(r kvReader) error {
 		v, ok, err := r.get(relationIDKey(id))
 		if err != nil {
 			return err
@@ -214,7 +219,7 @@ func (s *Store) Relation(ctx context.Context, id uuid.UUID) (*Relation, error) {
 		if !ok || len(v) != 9 {
 			return fmt.Errorf("%w: no relation has id %s", ErrNotFound, id)
 		}
-		rel, err = s.newRtx(r).relation(decodeTriple(v), true)
+		rel, err = sn.newRtx().relation(decodeTriple(v), true)
 		if err == nil && rel == nil {
 			err = fmt.Errorf("%w: no relation has id %s", ErrNotFound, id)
 		}
@@ -224,10 +229,14 @@ func (s *Store) Relation(ctx context.Context, id uuid.UUID) (*Relation, error) {
 }
 
 func (s *Store) relationByTriple(ctx context.Context, tr triple) (*Relation, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*Relation, error) { return sn.relationByTriple(ctx, tr) })
+}
+
+func (sn *Snapshot) relationByTriple(ctx context.Context, tr triple) (*Relation, error) {
 	var rel *Relation
-	err := s.view(ctx, func(r kvReader) error {
+	err := sn.view(ctx, func(r kvReader) error {
 		var err error
-		rel, err = s.newRtx(r).relation(tr, true)
+		rel, err = sn.newRtx().relation(tr, true)
 		if err == nil && rel == nil {
 			err = fmt.Errorf("%w: relation %s", ErrNotFound, tr)
 		}
@@ -239,10 +248,15 @@ func (s *Store) relationByTriple(ctx context.Context, tr triple) (*Relation, err
 // Statement returns the statement with the given id. The error wraps
 // ErrNotFound when there is none.
 func (s *Store) Statement(ctx context.Context, id uuid.UUID) (*Statement, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*Statement, error) { return sn.Statement(ctx, id) })
+}
+
+// Statement is Store.Statement on this snapshot.
+func (sn *Snapshot) Statement(ctx context.Context, id uuid.UUID) (*Statement, error) {
 	var st *Statement
-	err := s.view(ctx, func(r kvReader) error {
+	err := sn.view(ctx, func(r kvReader) error {
 		var err error
-		st, err = s.newRtx(r).statement(id)
+		st, err = sn.newRtx().statement(id)
 		if err == nil && st == nil {
 			err = fmt.Errorf("%w: no statement has id %s", ErrNotFound, id)
 		}
@@ -254,9 +268,14 @@ func (s *Store) Statement(ctx context.Context, id uuid.UUID) (*Statement, error)
 // Node returns the *Entity, *Relation or *Statement with the given id. The
 // error wraps ErrNotFound when nothing has it.
 func (s *Store) Node(ctx context.Context, id uuid.UUID) (any, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (any, error) { return sn.Node(ctx, id) })
+}
+
+// Node is Store.Node on this snapshot.
+func (sn *Snapshot) Node(ctx context.Context, id uuid.UUID) (any, error) {
 	var out any
-	err := s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
+	err := sn.view(ctx, func(r kvReader) error {
+		x := sn.newRtx()
 		if n, err := x.byID(id); err != nil {
 			return err
 		} else if n != 0 {
@@ -342,20 +361,24 @@ const (
 
 // Entities lists live entities of kind (0: every kind) in creation order.
 func (s *Store) Entities(ctx context.Context, kind EntityKind, p Page) (*EntityPage, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*EntityPage, error) { return sn.Entities(ctx, kind, p) })
+}
+
+// Entities is Store.Entities on this snapshot.
+func (sn *Snapshot) Entities(ctx context.Context, kind EntityKind, p Page) (*EntityPage, error) {
 	if kind != 0 && !kind.Valid() {
 		return nil, fmt.Errorf("%w: kind %d", ErrInvalid, kind)
 	}
-	return s.entityPage(ctx, p, func(_ *rtx, g *memGraph) ([]uint32, error) {
+	return sn.entityPage(ctx, p, func(_ *rtx, g *memGraph) ([]uint32, error) {
 		return g.entitiesOf(func(_ uint32, k EntityKind) bool { return kind == 0 || k == kind }), nil
 	}, nil)
 }
 
-// entitiesOf lists live entity numbers that match keep, in order; the caller
-// holds g.mu.
+// entitiesOf lists live entity numbers that match keep, in order.
 func (g *memGraph) entitiesOf(keep func(uint32, EntityKind) bool) []uint32 {
 	var all []uint32
-	for n := 1; n < len(g.kinds); n++ {
-		if k := g.kinds[n]; k != 0 && keep(uint32(n), k) {
+	for n := 1; n < g.size(); n++ {
+		if k := g.kinds.at(n); k != 0 && keep(uint32(n), k) {
 			all = append(all, uint32(n))
 		}
 	}
@@ -365,7 +388,7 @@ func (g *memGraph) entitiesOf(keep func(uint32, EntityKind) bool) []uint32 {
 // entityPage pages over the entity numbers pick lists (from the cache, under
 // its lock), then loads the page; filter (optional) can reject loaded
 // entities, and then Total counts only accepted ones (all are loaded for that).
-func (s *Store) entityPage(ctx context.Context, p Page, pick func(x *rtx, g *memGraph) ([]uint32, error), filter func(*Entity) bool) (*EntityPage, error) {
+func (sn *Snapshot) entityPage(ctx context.Context, p Page, pick func(x *rtx, g *memGraph) ([]uint32, error), filter func(*Entity) bool) (*EntityPage, error) {
 	size, err := p.size()
 	if err != nil {
 		return nil, err
@@ -380,7 +403,7 @@ func (s *Store) entityPage(ctx context.Context, p Page, pick func(x *rtx, g *mem
 	}
 	var all []uint32
 	page := &EntityPage{}
-	err = s.consistent(ctx, func(x *rtx, g *memGraph) error {
+	err = sn.consistent(ctx, func(x *rtx, g *memGraph) error {
 		var err error
 		all, err = pick(x, g)
 		return err
@@ -433,6 +456,11 @@ const (
 // then incoming, each ordered by type and the other end; types (empty: all)
 // filters. Statements are included.
 func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, types []RelationType, p Page) (*RelationPage, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*RelationPage, error) { return sn.EntityRelations(ctx, ref, dir, types, p) })
+}
+
+// EntityRelations is Store.EntityRelations on this snapshot.
+func (sn *Snapshot) EntityRelations(ctx context.Context, ref string, dir Direction, types []RelationType, p Page) (*RelationPage, error) {
 	size, err := p.size()
 	if err != nil {
 		return nil, err
@@ -449,7 +477,7 @@ func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, 
 		t   triple
 	}
 	var items []item
-	err = s.consistent(ctx, func(x *rtx, g *memGraph) error {
+	err = sn.consistent(ctx, func(x *rtx, g *memGraph) error {
 		n, _, err := x.resolve("entity", ref)
 		if err != nil {
 			return err
@@ -469,13 +497,16 @@ func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, 
 				items = append(items, item{cur, t})
 			}
 		}
-		if int(n) < len(g.out) {
-			if dir != In {
-				collect(0, g.out[n])
+		if dir != In {
+			collect(0, g.outOf(n))
+		}
+		if dir != Out {
+			// A self-loop is in both lists of its entity: list it once.
+			in := g.inOf(n)
+			if dir == Both {
+				in = slices.DeleteFunc(slices.Clone(in), func(a adj) bool { return a.other == n })
 			}
-			if dir != Out {
-				collect(1, g.in[n])
-			}
+			collect(1, in)
 		}
 		return nil
 	}, func(x *rtx) error {
@@ -509,6 +540,11 @@ func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, 
 // Relations lists relations of type t (0: every type) whose effective status
 // is one of statuses (empty: any), ordered by type, status and ends.
 func (s *Store) Relations(ctx context.Context, t RelationType, statuses []ClaimStatus, p Page) (*RelationPage, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*RelationPage, error) { return sn.Relations(ctx, t, statuses, p) })
+}
+
+// Relations is Store.Relations on this snapshot.
+func (sn *Snapshot) Relations(ctx context.Context, t RelationType, statuses []ClaimStatus, p Page) (*RelationPage, error) {
 	size, err := p.size()
 	if err != nil {
 		return nil, err
@@ -539,9 +575,9 @@ func (s *Store) Relations(ctx context.Context, t RelationType, statuses []ClaimS
 		}
 		from = append(append([]byte{pByStatus}, b...), 0) // the first key after the cursor
 	}
-	err = s.consistent(ctx, func(_ *rtx, g *memGraph) error {
-		for i := range g.rels {
-			if m := &g.rels[i]; m.status != 0 && match(m.t.Type, m.status) {
+	err = sn.consistent(ctx, func(_ *rtx, g *memGraph) error {
+		for i := 0; i < g.rels.len(); i++ {
+			if m := g.rels.ref(i); m.status != 0 && match(m.t.Type, m.status) {
 				page.Total++
 			}
 		}
@@ -577,6 +613,11 @@ func (s *Store) Relations(ctx context.Context, t RelationType, statuses []ClaimS
 // Disputes lists DISPUTE entities, those party (a reference; "" for any) is
 // PARTY_TO, with status (0: any).
 func (s *Store) Disputes(ctx context.Context, party string, status DisputeStatus, p Page) (*EntityPage, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*EntityPage, error) { return sn.Disputes(ctx, party, status, p) })
+}
+
+// Disputes is Store.Disputes on this snapshot.
+func (sn *Snapshot) Disputes(ctx context.Context, party string, status DisputeStatus, p Page) (*EntityPage, error) {
 	pick := func(x *rtx, g *memGraph) ([]uint32, error) {
 		var parties map[uint32]bool
 		if party != "" {
@@ -585,7 +626,7 @@ func (s *Store) Disputes(ctx context.Context, party string, status DisputeStatus
 				return nil, err
 			}
 			parties = map[uint32]bool{}
-			for _, a := range g.out[n] {
+			for _, a := range g.outOf(n) {
 				if a.typ == PartyTo && a.status > Retracted {
 					parties[a.other] = true
 				}
@@ -600,7 +641,7 @@ func (s *Store) Disputes(ctx context.Context, party string, status DisputeStatus
 			return err == nil && st == status
 		}
 	}
-	return s.entityPage(ctx, p, pick, filter)
+	return sn.entityPage(ctx, p, pick, filter)
 }
 
 // Stats counts what the store holds.
@@ -617,22 +658,25 @@ type Stats struct {
 // Stats returns counts of entities, relations and statements, from the
 // in-memory adjacency (no store reads).
 func (s *Store) Stats(ctx context.Context) (*Stats, error) {
-	if err := s.check(ctx); err != nil {
+	return viewed(ctx, s, func(sn *Snapshot) (*Stats, error) { return sn.Stats(ctx) })
+}
+
+// Stats is Store.Stats on this snapshot.
+func (sn *Snapshot) Stats(ctx context.Context) (*Stats, error) {
+	if err := sn.check(ctx); err != nil {
 		return nil, err
 	}
 	st := &Stats{EntitiesByKind: map[EntityKind]int{}, RelationsByType: map[RelationType]int{},
 		RelationsByStatus: map[ClaimStatus]int{}, StatementsByStatus: map[ClaimStatus]int{}}
-	g := s.mem
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	for _, k := range g.kinds {
-		if k != 0 {
+	g := sn.v.g
+	for n := 0; n < g.size(); n++ {
+		if k := g.kinds.at(n); k != 0 {
 			st.Entities++
 			st.EntitiesByKind[k]++
 		}
 	}
-	for i := range g.rels {
-		m := &g.rels[i]
+	for i := 0; i < g.rels.len(); i++ {
+		m := g.rels.ref(i)
 		if m.status == 0 {
 			continue
 		}
@@ -651,7 +695,12 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 // ForEachRelation may be used for relations; fn's error stops the walk and is
 // returned.
 func (s *Store) ForEachEntity(ctx context.Context, fn func(*Entity) error) error {
-	return s.view(ctx, func(r kvReader) error {
+	return s.View(ctx, func(sn *Snapshot) error { return sn.ForEachEntity(ctx, fn) })
+}
+
+// ForEachEntity is Store.ForEachEntity on this snapshot.
+func (sn *Snapshot) ForEachEntity(ctx context.Context, fn func(*Entity) error) error {
+	return sn.view(ctx, func(r kvReader) error {
 		return r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
 			rec, err := decodeEnt(v)
 			if err != nil {
@@ -673,8 +722,13 @@ func (s *Store) ForEachEntity(ctx context.Context, fn func(*Entity) error) error
 // ForEachRelation calls fn for every relation, with its statements, ordered
 // by source entity; fn's error stops the walk and is returned.
 func (s *Store) ForEachRelation(ctx context.Context, fn func(*Relation) error) error {
-	return s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
+	return s.View(ctx, func(sn *Snapshot) error { return sn.ForEachRelation(ctx, fn) })
+}
+
+// ForEachRelation is Store.ForEachRelation on this snapshot.
+func (sn *Snapshot) ForEachRelation(ctx context.Context, fn func(*Relation) error) error {
+	return sn.view(ctx, func(r kvReader) error {
+		x := sn.newRtx()
 		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
 			tr, ok := parseRelationKey(k)
 			if !ok {

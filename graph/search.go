@@ -18,6 +18,11 @@ const (
 // filters; first of 0 means DefaultSearchResults. Errors wrap ErrInvalid or
 // ErrLimit for the arguments.
 func (s *Store) Search(ctx context.Context, text string, kinds []EntityKind, first int) ([]*Entity, error) {
+	return viewed(ctx, s, func(sn *Snapshot) ([]*Entity, error) { return sn.Search(ctx, text, kinds, first) })
+}
+
+// Search is Store.Search on this snapshot.
+func (sn *Snapshot) Search(ctx context.Context, text string, kinds []EntityKind, first int) ([]*Entity, error) {
 	switch {
 	case first < 0:
 		return nil, fmt.Errorf("%w: first must not be negative", ErrInvalid)
@@ -35,8 +40,8 @@ func (s *Store) Search(ctx context.Context, text string, kinds []EntityKind, fir
 	}
 	var out []*Entity
 	seen := map[uint32]bool{}
-	err := s.view(ctx, func(r kvReader) error {
-		x := s.newRtx(r)
+	err := sn.view(ctx, func(r kvReader) error {
+		x := sn.newRtx()
 		add := func(n uint32) (bool, error) {
 			m, rec, err := x.live(n)
 			if err != nil || rec == nil || seen[m] {

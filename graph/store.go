@@ -34,13 +34,38 @@ type Options struct {
 // commit of records and their index entries.
 type Store struct {
 	kv      kvEngine
-	mem     *memGraph
-	wmu     sync.Mutex // serialises writers; held from read-validate to commit and cache update
+	wmu     sync.Mutex // serialises writers; held from read-validate to commit and publishing the next version
 	nextEnt uint32     // guarded by wmu
+	// broken, once set, makes the store read-only: a write that was not
+	// atomic failed part-way, and only reopening (which completes or undoes
+	// it) makes the store safe to write again. Guarded by wmu.
+	broken error
+
+	vmu     sync.Mutex     // guards cur and the start of readers
+	cur     *version       // what new readers see
+	readers sync.WaitGroup // snapshots not yet closed; Close and Restore wait for them
 	closed  atomic.Bool
-	log     *slog.Logger
-	now     func() time.Time
-	dir     string
+
+	log *slog.Logger
+	now func() time.Time
+	dir string
+}
+
+// version pairs one version of the adjacency cache with a storage snapshot
+// taken right after the commit it reflects, so the two always agree. It is
+// shared by every reader that started while it was current, and its
+// snapshot is released when the last of them, and the store, let it go.
+type version struct {
+	g    *memGraph
+	r    kvReader
+	done func()
+	refs atomic.Int32
+}
+
+func (v *version) release() {
+	if v.refs.Add(-1) == 0 {
+		v.done()
+	}
 }
 
 // Open opens the store in dir, creating it if needed. With opts.InMemory the
@@ -65,7 +90,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{kv: kv, mem: newMemGraph(), log: o.Logger, now: o.Now, dir: dir}
+	s := &Store{kv: kv, log: o.Logger, now: o.Now, dir: dir}
 	if err := s.init(); err != nil {
 		kv.close()
 		return nil, err
@@ -124,7 +149,7 @@ func (s *Store) where() string {
 	return s.dir
 }
 
-// rebuild loads the adjacency cache from the store.
+// rebuild loads the adjacency cache from the store and publishes it.
 func (s *Store) rebuild() error {
 	g := newMemGraph()
 	var maxEnt uint32
@@ -144,7 +169,7 @@ func (s *Store) rebuild() error {
 		}); err != nil {
 			return err
 		}
-		// Size the relation table first (a key-only scan of the small
+		// Size the statement arena first (a key-only scan of the small
 		// incoming entries), so it is allocated once, not doubled as it fills.
 		count := 0
 		if err := r.scan([]byte{pIncoming}, nil, true, func(_, _ []byte) (bool, error) {
@@ -153,7 +178,6 @@ func (s *Store) rebuild() error {
 		}); err != nil {
 			return err
 		}
-		g.rels = make([]memRel, 0, count)
 		g.stmts = make([]memStmt, 0, count+count/4)
 		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
 			t, ok := parseRelationKey(k)
@@ -165,10 +189,11 @@ func (s *Store) rebuild() error {
 				return false, fmt.Errorf("relation %s: %w", t, err)
 			}
 			g.grow(max(t.From, t.To))
-			slot := int32(len(g.rels))
-			g.rels = append(g.rels, m)
-			g.out[t.From] = append(g.out[t.From], adj{slot: slot, other: t.To, typ: t.Type, status: m.status})
-			g.in[t.To] = append(g.in[t.To], adj{slot: slot, other: t.From, typ: t.Type, status: m.status})
+			slot := int32(g.rels.push(m, g.gen))
+			// Relations come sorted by (from, type, to), so out lists are
+			// built in order; in lists are sorted once below.
+			g.out.set(int(t.From), append(g.out.at(int(t.From)), adj{slot: slot, other: t.To, typ: t.Type, status: m.status}), g.gen)
+			g.in.set(int(t.To), append(g.in.at(int(t.To)), adj{slot: slot, other: t.From, typ: t.Type, status: m.status}), g.gen)
 			g.nrel++
 			return true, nil
 		})
@@ -176,21 +201,72 @@ func (s *Store) rebuild() error {
 	if err != nil {
 		return fmt.Errorf("load adjacency: %w", err)
 	}
-	for n := range g.in {
-		slices.SortFunc(g.in[n], cmpAdj)
+	for n := 0; n < g.in.len(); n++ {
+		slices.SortFunc(g.in.at(n), cmpAdj)
 	}
-	s.mem = g
+	g.seal()
 	s.nextEnt = maxEnt + 1
+	s.publish(g)
 	return nil
 }
 
-// Close flushes and closes the store. Calling it twice returns ErrClosed.
+// publish makes g, with a storage snapshot opened now, the version new
+// readers see. The caller holds the writer lock (or is opening the store), so
+// the snapshot shows exactly the commits g reflects.
+func (s *Store) publish(g *memGraph) {
+	r, done := s.kv.snapshot()
+	v := &version{g: g, r: r, done: done}
+	v.refs.Store(1) // the store's own reference, while v is current
+	s.vmu.Lock()
+	old := s.cur
+	s.cur = v
+	s.vmu.Unlock()
+	if old != nil {
+		old.release()
+	}
+}
+
+// acquire returns the current version for a new reader, who must release it
+// and call s.readers.Done. It returns ErrClosed once Close has begun.
+func (s *Store) acquire() (*version, error) {
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	if s.closed.Load() || s.cur == nil {
+		return nil, ErrClosed
+	}
+	s.cur.refs.Add(1)
+	s.readers.Add(1)
+	return s.cur, nil
+}
+
+// current is the version the writer, holding wmu, builds on: the last one
+// published.
+func (s *Store) current() *memGraph {
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	return s.cur.g
+}
+
+// Close waits for open snapshots (views and the requests reading them) to
+// end, then flushes and closes the store. New reads and writes fail with
+// ErrClosed from the moment it begins. Calling it twice returns ErrClosed.
 func (s *Store) Close() error {
+	s.vmu.Lock()
 	if s.closed.Swap(true) {
+		s.vmu.Unlock()
 		return ErrClosed
 	}
+	s.vmu.Unlock()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	s.readers.Wait()
+	s.vmu.Lock()
+	cur := s.cur
+	s.cur = nil
+	s.vmu.Unlock()
+	if cur != nil {
+		cur.release()
+	}
 	return s.kv.close()
 }
 
@@ -212,18 +288,23 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 }
 
 // Restore loads a backup written by Backup into this store, which must be
-// empty, and rebuilds the in-memory adjacency. It returns ErrConflict when
-// the store already holds entities.
+// empty, and rebuilds the in-memory adjacency. Readers that started before
+// it keep seeing the empty store; it waits for no one. It returns
+// ErrConflict when the store already holds entities.
 func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if s.mem.live > 0 || s.mem.nrel > 0 {
+	if err := s.writable(); err != nil {
+		return err
+	}
+	if g := s.current(); g.live > 0 || g.nrel > 0 {
 		return fmt.Errorf("%w: restore needs an empty store", ErrConflict)
 	}
 	if err := s.kv.restore(r); err != nil {
+		s.broken = fmt.Errorf("restore failed part-way (%w); reopen the store to retry", err)
 		return err
 	}
 	return s.rebuild()
@@ -236,17 +317,23 @@ func (s *Store) check(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// writable returns the error that keeps the store read-only, if any. The
+// caller holds wmu.
+func (s *Store) writable() error {
+	if s.broken != nil {
+		return fmt.Errorf("%w: %w", ErrReadOnly, s.broken)
+	}
+	return nil
+}
+
 // view runs fn on a consistent snapshot of the store.
 func (s *Store) view(ctx context.Context, fn func(r kvReader) error) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
-	return s.kv.view(fn)
+	return s.View(ctx, func(sn *Snapshot) error { return fn(sn.v.r) })
 }
 
 // update runs fn in a write transaction under the writer lock, then commits
-// its writes and updates the adjacency cache. fn's error aborts with nothing
-// written.
+// its writes and publishes the next version of the adjacency cache. fn's
+// error aborts with nothing written.
 func (s *Store) update(ctx context.Context, fn func(t *wtx) error) error {
 	if err := s.check(ctx); err != nil {
 		return err
@@ -256,14 +343,23 @@ func (s *Store) update(ctx context.Context, fn func(t *wtx) error) error {
 	return s.updateLocked(ctx, fn)
 }
 
-// updateLocked is update for a caller that holds the writer lock.
+// updateLocked is update for a caller that holds the writer lock. Readers
+// are never blocked: they go on reading the previous version, storage
+// snapshot included, until the commit (and its sync) is done and the next
+// version is published. A commit that fails part-way (only a write too large
+// for one transaction can) makes the store read-only until reopened, since
+// the journal or first-load marker it left must be settled by open.
 func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	if err := s.writable(); err != nil {
+		return err
+	}
+	base := s.current()
 	var t *wtx
 	err := s.kv.view(func(r kvReader) error {
-		t = newWtx(s, r)
+		t = newWtx(s, r, base)
 		return fn(t)
 	})
 	if err != nil {
@@ -273,20 +369,24 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 		return err
 	}
 	ops := t.ops()
-	// The cache lock is held across the commit and the cache update, so a
-	// reader that opens a snapshot under the read lock sees the store and
-	// the cache in the same state (see consistent).
-	g := s.mem
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	apply := s.kv.apply
 	if t.fresh {
 		apply = s.kv.applyFirst
 	}
 	if err := apply(ops); err != nil {
+		var pe *partialWriteError
+		if errors.As(err, &pe) {
+			s.broken = err
+			s.log.Error("a bulk write failed part-way; the store is read-only until it is reopened", "store", s.where(), "err", err)
+			return fmt.Errorf("%w: commit: %w", ErrReadOnly, err)
+		}
 		return fmt.Errorf("commit: %w", err)
 	}
-	t.applyMem()
+	g := base.next()
+	t.applyMem(g)
+	g.compactStmts()
+	g.seal()
+	s.publish(g)
 	return nil
 }
 
@@ -294,35 +394,15 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 // answer of a write is read before any other write can change it. then runs
 // even if ctx was cancelled after the commit, since the write is done.
 func (s *Store) updateThen(ctx context.Context, fn func(t *wtx) error, then func(ctx context.Context) error) error {
+	if err := s.check(ctx); err != nil {
+		return err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if err := s.updateLocked(ctx, fn); err != nil {
 		return err
 	}
 	return then(context.WithoutCancel(ctx))
-}
-
-// consistent runs memPart with the adjacency cache read-locked and a store
-// snapshot opened under the same lock, so both show the same commits; then
-// it releases the cache and runs readPart on the same snapshot. memPart must
-// not lock the cache itself; x.entity knows not to while it runs.
-func (s *Store) consistent(ctx context.Context, memPart func(x *rtx, g *memGraph) error, readPart func(x *rtx) error) error {
-	if err := s.check(ctx); err != nil {
-		return err
-	}
-	g := s.mem
-	g.mu.RLock()
-	r, done := s.kv.snapshot()
-	defer done()
-	x := s.newRtx(r)
-	x.locked = true
-	err := memPart(x, g)
-	x.locked = false
-	g.mu.RUnlock()
-	if err != nil || readPart == nil {
-		return err
-	}
-	return readPart(x)
 }
 
 var errStop = errors.New("stop")

@@ -16,6 +16,7 @@ import (
 // new record in one place is what keeps records and indexes in agreement.
 type wtx struct {
 	s     *Store
+	g     *memGraph // the cache version the transaction builds on (the last published)
 	r     kvReader
 	now   time.Time
 	ents  map[uint32]*entSlot
@@ -49,8 +50,8 @@ type stmtSlot struct {
 	dirty     bool
 }
 
-func newWtx(s *Store, r kvReader) *wtx {
-	return &wtx{s: s, r: r, now: s.now().UTC(), ents: map[uint32]*entSlot{}, rels: map[triple]*relSlot{},
+func newWtx(s *Store, r kvReader, g *memGraph) *wtx {
+	return &wtx{s: s, g: g, r: r, now: s.now().UTC(), ents: map[uint32]*entSlot{}, rels: map[triple]*relSlot{},
 		stmts: map[uuid.UUID]*stmtSlot{}, names: map[string]map[uint32]bool{}, ids: map[uuid.UUID]uint32{},
 		fresh: s.nextEnt == 1}
 }
@@ -459,9 +460,9 @@ func liveKind(rec *entRec) EntityKind {
 	return rec.Kind
 }
 
-// applyMem brings the adjacency cache up to date after a successful commit.
-func (t *wtx) applyMem() {
-	g := t.s.mem // locked by the caller
+// applyMem writes the transaction's changes into g, the next version of the
+// adjacency cache, after a successful commit.
+func (t *wtx) applyMem(g *memGraph) {
 	for _, n := range t.order {
 		if sl := t.ents[n]; sl.dirty {
 			g.setEntity(n, sl.cur)

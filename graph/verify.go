@@ -36,13 +36,10 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
 		}
 	}
-	// Hold the writer lock so the adjacency cache and the snapshot agree.
-	if err := s.check(ctx); err != nil {
-		return nil, err
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	err := s.kv.view(func(r kvReader) error {
+	// One snapshot: the adjacency cache version and the records it is
+	// checked against show the same commits, while writers go on.
+	err := s.View(ctx, func(sn *Snapshot) error {
+		r, g := sn.v.r, sn.v.g
 		ents := map[uint32]*entRec{}
 		if err := r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
 			n, ok := parseEntityKey(k)
@@ -306,7 +303,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 				bad("relation %s lists statement %s, which does not exist", tr, id)
 			}
 		}
-		s.verifyMem(ents, rels, bad)
+		verifyMem(g, ents, rels, bad)
 		return nil
 	})
 	if err != nil {
@@ -324,10 +321,7 @@ func docsOf(rec *stmtRec) []uint32 {
 }
 
 // verifyMem checks the adjacency cache against the records.
-func (s *Store) verifyMem(ents map[uint32]*entRec, rels map[triple]*relRec, bad func(string, ...any)) {
-	g := s.mem
-	g.mu.RLock()
-	defer g.mu.RUnlock()
+func verifyMem(g *memGraph, ents map[uint32]*entRec, rels map[triple]*relRec, bad func(string, ...any)) {
 	live := 0
 	for n, rec := range ents {
 		if rec.MergedInto == 0 {
@@ -335,7 +329,7 @@ func (s *Store) verifyMem(ents map[uint32]*entRec, rels map[triple]*relRec, bad 
 			if g.kindOf(n) != rec.Kind {
 				bad("cache has entity %d as %s, store as %s", n, g.kindOf(n), rec.Kind)
 			}
-			if e := g.ents[n]; e == nil || e.Key != rec.Key || e.Name != rec.Name || !slices.Equal(e.Aliases, rec.Aliases) {
+			if e := g.entity(n); e == nil || e.Key != rec.Key || e.Name != rec.Name || !slices.Equal(e.Aliases, rec.Aliases) {
 				bad("cache holds entity %d (%s) differently from the store", n, rec.Key)
 			}
 		}
@@ -352,7 +346,7 @@ func (s *Store) verifyMem(ents map[uint32]*entRec, rels map[triple]*relRec, bad 
 			bad("relation %s is missing from the cache", tr)
 			continue
 		}
-		got := &g.rels[slot]
+		got := g.rel(slot)
 		var want []memStmt
 		for _, s := range rec.Statements {
 			want = append(want, memStmt{status: s.Status, day: s.Day})
@@ -363,10 +357,10 @@ func (s *Store) verifyMem(ents map[uint32]*entRec, rels map[triple]*relRec, bad 
 		if got.status != rec.Status || got.vFrom != rec.ValidFrom.Start() || got.vTo != rec.ValidTo.End() || !slices.Equal(g.stmtsOf(got), want) {
 			bad("cache holds relation %s differently from the store", tr)
 		}
-		if i, ok := adjIndex(g.in, tr.To, tr.Type, tr.From); !ok || g.in[tr.To][i].slot != slot || g.in[tr.To][i].status != rec.Status {
+		if i, ok := adjIndex(g.inOf(tr.To), tr.Type, tr.From); !ok || g.inOf(tr.To)[i].slot != slot || g.inOf(tr.To)[i].status != rec.Status {
 			bad("cache lacks relation %s in the incoming list of %d, or holds it with another status", tr, tr.To)
 		}
-		if i, ok := adjIndex(g.out, tr.From, tr.Type, tr.To); !ok || g.out[tr.From][i].status != rec.Status {
+		if i, ok := adjIndex(g.outOf(tr.From), tr.Type, tr.To); !ok || g.outOf(tr.From)[i].status != rec.Status {
 			bad("cache holds relation %s in the outgoing list of %d with another status", tr, tr.From)
 		}
 	}

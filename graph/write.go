@@ -478,16 +478,14 @@ func (s *Store) MergeEntities(ctx context.Context, keepRef, dupRef string) (*Ent
 		}
 		// Relations of the duplicate, from the cache: it equals the committed
 		// state because writers are serialised.
-		g := t.s.mem
+		g := t.g
 		var moving []triple
-		if int(dup) < len(g.out) {
-			for _, a := range g.out[dup] {
-				moving = append(moving, triple{From: dup, Type: a.typ, To: a.other})
-			}
-			for _, a := range g.in[dup] {
-				if a.other != dup {
-					moving = append(moving, triple{From: a.other, Type: a.typ, To: dup})
-				}
+		for _, a := range g.outOf(dup) {
+			moving = append(moving, triple{From: dup, Type: a.typ, To: a.other})
+		}
+		for _, a := range g.inOf(dup) {
+			if a.other != dup {
+				moving = append(moving, triple{From: a.other, Type: a.typ, To: dup})
 			}
 		}
 		for _, old := range moving {
