@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"errors"
 	"context"
 	"fmt"
 )
@@ -71,6 +72,11 @@ func (s *Store) Import(ctx context.Context, b *Batch) (ImportResult, error) {
 				}
 			}
 			_, added, err := t.addStatement("", in)
+			if errors.Is(err, errRetractedAgain) {
+				// The file says what the store has since retracted:
+				// reloading it changes nothing.
+				err = nil
+			}
 			if err != nil {
 				return &ItemError{Section: "statements", Index: i, Err: err}
 			}

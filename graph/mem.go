@@ -14,17 +14,18 @@ import "slices"
 // never blocks or disturbs them, and a reader sees the cache and the store in
 // the same state. Verify checks that the current version equals the store.
 type memGraph struct {
-	gen   uint64            // the version; pages with this gen belong to it
-	kinds pvec[EntityKind]  // by entity number; 0 = no live entity
-	ents  pvec[*Entity]     // by entity number: the public form of each live entity, shared read-only
-	out   pvec[[]adj]       // by entity number: relations leaving it, sorted by (type, to)
-	in    pvec[[]adj]       // by entity number: relations entering it, sorted by (type, from)
-	rels  pvec[memRel]      // by slot
-	free  []int32           // slots of deleted relations, for reuse
-	stmts []memStmt         // every relation's statement statuses, one run per relation; append-only
-	waste int               // entries of stmts no relation uses any more
-	live  int               // number of live entities
-	nrel  int               // number of live relations
+	gen    uint64           // the version; pages with this gen belong to it
+	kinds  pvec[EntityKind] // by entity number; 0 = no live entity
+	ents   pvec[*Entity]    // by entity number: the public form of each live entity, shared read-only
+	out    pvec[[]adj]      // by entity number: relations leaving it, sorted by (type, to)
+	in     pvec[[]adj]      // by entity number: relations entering it, sorted by (type, from)
+	rels   pvec[memRel]     // by slot
+	free   []int32          // slots of deleted relations, for reuse
+	stmts  []memStmt        // every relation's statement statuses, one run per relation; append-only
+	waste  int              // entries of stmts no relation uses any more
+	live   int              // number of live entities
+	merged int              // number of entity records merged into another
+	nrel   int              // number of live relations
 
 	// Set while a version is being built, nil once published.
 	owned     map[ownedList]bool // adjacency lists this version allocated, which it may change in place
@@ -74,7 +75,7 @@ func newMemGraph() *memGraph {
 func (g *memGraph) next() *memGraph {
 	c := &memGraph{gen: g.gen + 1, kinds: g.kinds.share(), ents: g.ents.share(), out: g.out.share(),
 		in: g.in.share(), rels: g.rels.share(), free: slices.Clone(g.free), stmts: g.stmts,
-		waste: g.waste, live: g.live, nrel: g.nrel, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
+		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
 	return c
 }
 
@@ -141,6 +142,9 @@ func (g *memGraph) setList(n uint32, dir uint8, l []adj) {
 // setEntity records entity n's current record (nil or merged: no live entity).
 func (g *memGraph) setEntity(n uint32, rec *entRec) {
 	g.grow(n)
+	if rec != nil && rec.MergedInto != 0 && g.kinds.at(int(n)) != 0 {
+		g.merged++
+	}
 	if rec == nil || rec.MergedInto != 0 {
 		g.setKind(n, 0)
 		g.ents.set(int(n), nil, g.gen)

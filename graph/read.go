@@ -78,6 +78,23 @@ func (x *rtx) entity(n uint32) (*Entity, error) {
 	return e, nil
 }
 
+// liveTriple follows merges from the ends of tr: the id of a relation that
+// a merge moved keeps naming its old triple, and so leads to where it went.
+func (x *rtx) liveTriple(tr triple) (triple, error) {
+	from, _, err := x.live(tr.From)
+	if err != nil {
+		return tr, err
+	}
+	to, _, err := x.live(tr.To)
+	if err != nil {
+		return tr, err
+	}
+	if from == 0 || to == 0 {
+		return tr, nil
+	}
+	return triple{From: from, Type: tr.Type, To: to}, nil
+}
+
 func (x *rtx) relation(tr triple, withStatements bool) (*Relation, error) {
 	v, ok, err := x.r.get(relationKey(tr))
 	if err != nil || !ok {
@@ -219,7 +236,12 @@ func (sn *Snapshot) Relation(ctx context.Context, id uuid.UUID) (*Relation, erro
 		if !ok || len(v) != 9 {
 			return fmt.Errorf("%w: no relation has id %s", ErrNotFound, id)
 		}
-		rel, err = sn.newRtx().relation(decodeTriple(v), true)
+		x := sn.newRtx()
+		tr, err := x.liveTriple(decodeTriple(v))
+		if err != nil {
+			return err
+		}
+		rel, err = x.relation(tr, true)
 		if err == nil && rel == nil {
 			err = fmt.Errorf("%w: no relation has id %s", ErrNotFound, id)
 		}
@@ -288,7 +310,11 @@ func (sn *Snapshot) Node(ctx context.Context, id uuid.UUID) (any, error) {
 		if v, ok, err := r.get(relationIDKey(id)); err != nil {
 			return err
 		} else if ok && len(v) == 9 {
-			rel, err := x.relation(decodeTriple(v), true)
+			tr, err := x.liveTriple(decodeTriple(v))
+			if err != nil {
+				return err
+			}
+			rel, err := x.relation(tr, true)
 			if rel != nil {
 				out = rel
 			}

@@ -165,6 +165,9 @@ func (s *Store) rebuild() error {
 			}
 			maxEnt = max(maxEnt, n)
 			g.setEntity(n, rec)
+			if rec.MergedInto != 0 {
+				g.merged++
+			}
 			return true, nil
 		}); err != nil {
 			return err

@@ -29,6 +29,10 @@ type wtx struct {
 	// fresh is set when the store held nothing when the transaction began:
 	// every look-up of the snapshot would miss, so none is made.
 	fresh bool
+	// merging is set once the transaction merges entities (see sameStatement).
+	merging bool
+	// moved holds relations a merge re-homed: their ids keep resolving.
+	moved map[triple]bool
 	// relUpdated holds existing relations whose validity or attributes
 	// changed, for ImportResult.
 	relUpdated map[triple]bool
@@ -427,7 +431,11 @@ func (t *wtx) ops() []kvOp {
 		case c == nil:
 			del(relationKey(tr))
 			del(incomingKey(tr))
-			del(relationIDKey(o.ID))
+			if !t.moved[tr] {
+				// A moved relation's id keeps naming its old triple, which
+				// leads through the merge to where it went (see liveTriple).
+				del(relationIDKey(o.ID))
+			}
 			del(byStatusKey(tr, o.Status))
 		default:
 			set(relationKey(tr), encodeRel(c))

@@ -223,10 +223,20 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 				return true, nil
 			}
 			tr := decodeTriple(v)
-			if rec := rels[tr]; rec == nil || rec.ID != id {
+			if rec := rels[tr]; rec != nil && rec.ID == id {
+				byID[tr] = true
+				return true, nil
+			}
+			// The id of a relation a merge moved names its old triple,
+			// which must lead through the merge to a relation.
+			ent := func(n uint32) (*entRec, error) { return ents[n], nil }
+			from, fromRec, _ := followMerges(tr.From, ent)
+			to, toRec, _ := followMerges(tr.To, ent)
+			moved := fromRec != nil && toRec != nil && (from != tr.From || to != tr.To) &&
+				rels[triple{From: from, Type: tr.Type, To: to}] != nil && rels[tr] == nil
+			if !moved {
 				bad("relation id %s points at %s, which is not that relation", id, tr)
 			}
-			byID[tr] = true
 			return true, nil
 		}); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -129,10 +130,26 @@ func (t *wtx) upsertEntity(prefix string, in EntityInput) (uint32, bool, error) 
 		rec.Attributes = setAttributes(nil, in.Attributes)
 		return t.newEnt(rec), true, nil
 	}
+	before := encodeRec(rec)
+	if key != "" && key != rec.Key {
+		// The key was merged into rec: the input describes the duplicate,
+		// so it adds names and fills gaps but never renames or rewrites
+		// the entity it was merged into (reloading a file after a merge
+		// changes nothing).
+		mergeAliases(rec, append([]string{in.Name}, in.Aliases...))
+		if rec.Description == "" {
+			rec.Description = in.Description
+		}
+		for _, a := range in.Attributes {
+			if !slices.ContainsFunc(rec.Attributes, func(b Attribute) bool { return b.Key == a.Key }) {
+				rec.Attributes = setAttributes(rec.Attributes, []Attribute{a})
+			}
+		}
+		return t.finishUpsert(n, rec, before)
+	}
 	if rec.Kind != in.Kind {
 		return 0, false, fmt.Errorf("%w: %skind: %q is already a %s, not a %s", ErrConflict, prefix, rec.Key, rec.Kind, in.Kind)
 	}
-	before := encodeRec(rec)
 	if in.Name != "" && in.Name != rec.Name {
 		if !slices.Contains(rec.Aliases, rec.Name) {
 			rec.Aliases = append(rec.Aliases, rec.Name) // the old name stays findable
@@ -144,8 +161,17 @@ func (t *wtx) upsertEntity(prefix string, in EntityInput) (uint32, bool, error) 
 	}
 	mergeAliases(rec, in.Aliases)
 	rec.Attributes = setAttributes(rec.Attributes, in.Attributes)
+	return t.finishUpsert(n, rec, before)
+}
+
+// finishUpsert checks the updated record against the entity limits and
+// marks it changed when it differs from before (its encoding).
+func (t *wtx) finishUpsert(n uint32, rec *entRec, before []byte) (uint32, bool, error) {
 	if string(before) == string(encodeRec(rec)) {
 		return n, false, nil
+	}
+	if len(rec.Aliases) > MaxAliases || len(rec.Attributes) > MaxAttributes {
+		return 0, false, fmt.Errorf("%w: %q would have %d aliases and %d attributes; the limits are %d and %d", ErrLimit, rec.Key, len(rec.Aliases), len(rec.Attributes), MaxAliases, MaxAttributes)
 	}
 	t.touch(n)
 	return n, true, nil
@@ -187,7 +213,14 @@ func setAttributes(attrs, add []Attribute) []Attribute {
 // is stored once. It returns an error wrapping ErrInvalid for bad input,
 // ErrNotFound for a reference to nothing, ErrAmbiguous for a name that fits
 // several entities.
+//
+// A new statement cannot be RETRACTED: what is withdrawn is an existing
+// statement, through RetractStatement. (Import accepts one, so that a file
+// can carry a withdrawal on record.)
 func (s *Store) AddStatement(ctx context.Context, in StatementInput) (*Relation, error) {
+	if in.Status == Retracted {
+		return nil, fmt.Errorf("%w: status: a new statement cannot be RETRACTED; add it with the status it had and retract it with RetractStatement (retractStatement in GraphQL)", ErrInvalid)
+	}
 	var tr triple
 	var out *Relation
 	err := s.updateThen(ctx, func(t *wtx) error {
@@ -318,7 +351,18 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 		t.relUpdated[tr] = true
 	}
 	added := false
-	if !slices.ContainsFunc(rel.Statements, func(m stmtMini) bool { return m.ID == id }) {
+	same, err := t.sameStatement(rel, relID, id)
+	if err != nil {
+		return triple{}, false, err
+	}
+	if same != nil && same.Status == Retracted && in.RetractedReason == "" {
+		at, why := "", ""
+		if r := same.Retraction; r != nil {
+			at, why = r.At.Format(time.RFC3339), r.Reason
+		}
+		return tr, false, fmt.Errorf("%w: %sthis statement was recorded before and retracted at %s (%q); a retracted statement stays retracted: to say it again, add it with its new date or evidence", errRetractedAgain, prefix, at, clip(why))
+	}
+	if same == nil {
 		existing, err := t.stmt(id)
 		if err != nil {
 			return triple{}, false, err
@@ -338,6 +382,78 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 		t.setRel(tr, rel)
 	}
 	return tr, added, nil
+}
+
+// errRetractedAgain is the error of adding a statement that says what a
+// retracted statement of the relation said. Import counts it as unchanged
+// (reloading a file after a retraction changes nothing); AddStatement
+// returns it.
+var errRetractedAgain = fmt.Errorf("%w: already retracted", ErrConflict)
+
+// sameStatement returns the statement of rel that says what the statement
+// with id would say, or nil. Without merges a statement's id is its content,
+// so the id decides. After merges the same words can hash differently (the
+// relation, claimant, dispute or a document now has the id of the entity it
+// was merged into), so each statement's id is derived again from its content
+// as the store now resolves it.
+func (t *wtx) sameStatement(rel *relRec, relID, id uuid.UUID) (*stmtRec, error) {
+	for _, m := range rel.Statements {
+		if m.ID == id {
+			return t.stmt(id)
+		}
+	}
+	if t.g.merged == 0 && !t.merging {
+		return nil, nil
+	}
+	for _, m := range rel.Statements {
+		st, err := t.stmt(m.ID)
+		if err != nil || st == nil {
+			return nil, err
+		}
+		again, err := t.contentID(relID, st)
+		if err != nil {
+			return nil, err
+		}
+		if again == id {
+			return st, nil
+		}
+	}
+	return nil, nil
+}
+
+// contentID is the id statement st would get if it were added now to the
+// relation with id relID.
+func (t *wtx) contentID(relID uuid.UUID, st *stmtRec) (uuid.UUID, error) {
+	in := StatementInput{Status: st.Status, Date: st.Date, Note: st.Note}
+	if st.Retraction != nil {
+		in.Status = st.Retraction.PreviousStatus
+	}
+	idOf := func(n uint32) (uuid.UUID, error) {
+		if n == 0 {
+			return uuid.Nil, nil
+		}
+		_, rec, err := t.live(n)
+		if err != nil || rec == nil {
+			return uuid.Nil, err
+		}
+		return rec.ID, nil
+	}
+	claimed, err := idOf(st.ClaimedBy)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	dispute, err := idOf(st.Dispute)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	docs := make([]uuid.UUID, len(st.Evidence))
+	for i, e := range st.Evidence {
+		in.Evidence = append(in.Evidence, EvidenceInput{URL: e.URL, Quote: e.Quote})
+		if docs[i], err = idOf(e.Doc); err != nil {
+			return uuid.Nil, err
+		}
+	}
+	return statementID(relID, in, claimed, dispute, docs), nil
 }
 
 // statementID derives a statement's id from its content, so the same
@@ -476,6 +592,7 @@ func (s *Store) MergeEntities(ctx context.Context, keepRef, dupRef string) (*Ent
 		if keep == dup {
 			return fmt.Errorf("%w: keep %q and duplicate %q are the same entity (%s); cannot merge an entity into itself", ErrInvalid, keepRef, dupRef, keepRec.Key)
 		}
+		t.merging = true
 		// Relations of the duplicate, from the cache: it equals the committed
 		// state because writers are serialised.
 		g := t.g
@@ -501,6 +618,11 @@ func (s *Store) MergeEntities(ctx context.Context, keepRef, dupRef string) (*Ent
 		}
 		if keepRec.Description == "" {
 			keepRec.Description = dupRec.Description
+		}
+		// The merged entity must be one that a load would accept, or the
+		// export of the store would not load back.
+		if err := checkMerged(keepRec); err != nil {
+			return err
 		}
 		t.touch(keep)
 		*dupRec = entRec{ID: dupRec.ID, Key: dupRec.Key, Kind: dupRec.Kind, Name: dupRec.Name, MergedInto: keep}
@@ -575,5 +697,20 @@ func (t *wtx) moveRelation(old triple, dup, keep uint32) error {
 	target.Status = target.effective()
 	t.setRel(old, nil)
 	t.setRel(nt, target)
+	if t.moved == nil {
+		t.moved = map[triple]bool{}
+	}
+	t.moved[old] = true
+	return nil
+}
+
+// checkMerged checks a merged entity against the limits validateEntity
+// enforces on input.
+func checkMerged(rec *entRec) error {
+	in := EntityInput{Key: rec.Key, Kind: rec.Kind, Name: rec.Name, Aliases: rec.Aliases,
+		Description: rec.Description, Attributes: rec.Attributes}
+	if err := validateEntity("", &in); err != nil {
+		return fmt.Errorf("the merged entity %q would break a limit: %w", rec.Key, err)
+	}
 	return nil
 }
