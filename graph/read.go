@@ -20,10 +20,10 @@ const (
 // rtx reads one snapshot and remembers the entities it has decoded, so one
 // answer with many relations reads each entity once.
 type rtx struct {
-	r      kvReader
-	g      *memGraph
-	ents   map[uint32]*entRec
-	pub    map[uint32]*Entity
+	r    kvReader
+	g    *memGraph
+	ents map[uint32]*entRec
+	pub  map[uint32]*Entity
 }
 
 func (x *rtx) rawEnt(n uint32) (*entRec, error) {
