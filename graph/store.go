@@ -390,6 +390,7 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 	g.compactStmts()
 	g.seal()
 	s.publish(g)
+	renewReads(ctx)
 	return nil
 }
 
@@ -405,7 +406,7 @@ func (s *Store) updateThen(ctx context.Context, fn func(t *wtx) error, then func
 	if err := s.updateLocked(ctx, fn); err != nil {
 		return err
 	}
-	return then(context.WithoutCancel(ctx))
+	return then(withoutView(context.WithoutCancel(ctx)))
 }
 
 var errStop = errors.New("stop")

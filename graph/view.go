@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 )
 
@@ -37,7 +38,16 @@ func (s *Store) Begin(ctx context.Context) (*Snapshot, error) {
 // View runs fn on a snapshot of the store as it is now, and closes the
 // snapshot when fn returns. It returns fn's error, ErrClosed after Close, or
 // ctx's error.
+//
+// Called with a context from ConsistentReads, it runs fn on that context's
+// shared snapshot instead, and leaves it open.
 func (s *Store) View(ctx context.Context, fn func(*Snapshot) error) error {
+	if sn, ok, err := snapshotFor(ctx, s); ok {
+		if err != nil {
+			return err
+		}
+		return fn(sn)
+	}
 	sn, err := s.Begin(ctx)
 	if err != nil {
 		return err
@@ -97,4 +107,78 @@ func viewed[R any](ctx context.Context, s *Store, fn func(sn *Snapshot) (R, erro
 		return err
 	})
 	return out, err
+}
+
+// readView is the snapshot that reads through one context share; see
+// ConsistentReads.
+type readView struct {
+	mu   sync.Mutex
+	s    *Store
+	cur  *Snapshot
+	used []*Snapshot // every snapshot opened, closed when the view ends
+	done bool
+}
+
+type readViewKey struct{}
+
+// ConsistentReads returns a context in which every read of the store — every
+// Store method called with it, and any context derived from it — sees one
+// snapshot, opened at the first read, so that the answers of one request
+// agree with each other however many writes happen meanwhile. A write made
+// with the context renews the snapshot, so reads after it see it. end closes
+// the snapshots; call it when the request is done (reads through the context
+// after that open snapshots of their own).
+func ConsistentReads(ctx context.Context) (_ context.Context, end func()) {
+	v := &readView{}
+	return context.WithValue(ctx, readViewKey{}, v), v.end
+}
+
+// snapshotFor returns the snapshot of s that reads through ctx share, and
+// whether there is one (else the caller opens its own).
+func snapshotFor(ctx context.Context, s *Store) (*Snapshot, bool, error) {
+	v, _ := ctx.Value(readViewKey{}).(*readView)
+	if v == nil {
+		return nil, false, nil
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.done || (v.s != nil && v.s != s) {
+		return nil, false, nil // ended, or shared by another store
+	}
+	if v.cur == nil {
+		sn, err := s.Begin(ctx)
+		if err != nil {
+			return nil, true, err
+		}
+		v.s, v.cur = s, sn
+		v.used = append(v.used, sn)
+	}
+	return v.cur, true, nil
+}
+
+// renewReads makes the next read through ctx open a new snapshot, after a
+// write through ctx. The old one stays open until the view ends, since
+// resolvers of the same request may still be reading it.
+func renewReads(ctx context.Context) {
+	if v, _ := ctx.Value(readViewKey{}).(*readView); v != nil {
+		v.mu.Lock()
+		v.cur = nil
+		v.mu.Unlock()
+	}
+}
+
+// withoutView is ctx without its shared snapshot: a writer reads its own
+// answer from the version its commit published.
+func withoutView(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readViewKey{}, (*readView)(nil))
+}
+
+func (v *readView) end() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.done = true
+	for _, sn := range v.used {
+		sn.Close()
+	}
+	v.used, v.cur = nil, nil
 }

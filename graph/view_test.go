@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/whosedata/whosedata/graph"
@@ -245,5 +247,122 @@ func TestMergeKeepsLimitsAndIdempotence(t *testing.T) {
 	}
 	if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
 		t.Fatalf("verify: %+v %v", rep, err)
+	}
+}
+
+func TestConsistentReadsShareOneSnapshot(t *testing.T) {
+	s := openTest(t)
+	seedTwo(t, s)
+	rctx, end := graph.ConsistentReads(ctx)
+	defer end()
+	count := func(c context.Context) int {
+		t.Helper()
+		st, err := s.Stats(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Entities
+	}
+	if n := count(rctx); n != 4 {
+		t.Fatalf("first read: %d entities", n)
+	}
+	// Another client's write is not seen by the request's later reads...
+	if _, err := s.UpsertEntity(ctx, graph.EntityInput{Key: "openai", Kind: graph.Organization, Name: "OpenAI"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(rctx); n != 4 {
+		t.Fatalf("a read of the same request saw another write: %d entities", n)
+	}
+	if _, err := s.Entity(rctx, "openai"); !errors.Is(err, graph.ErrNotFound) {
+		t.Fatalf("entity written after the request's snapshot: %v", err)
+	}
+	// ...but the request's own write is, and its answer is read after it.
+	e, err := s.UpsertEntity(rctx, graph.EntityInput{Key: "anthropic", Kind: graph.Organization, Name: "Anthropic"})
+	if err != nil || e.Key != "anthropic" {
+		t.Fatalf("write through the request: %+v, %v", e, err)
+	}
+	if n := count(rctx); n != 6 {
+		t.Fatalf("after the request's own write: %d entities, want 6", n)
+	}
+	end()
+	if n := count(rctx); n != 6 {
+		t.Fatalf("after end: %d entities", n)
+	}
+}
+
+// TestViewsAcrossCommitsSeeWholeWrites has readers hold snapshots while a
+// writer commits batches of ten models: a snapshot always holds whole
+// batches, its answers agree with each other (counts, lineage, look-ups),
+// and it gives the same answers before and after later commits.
+func TestViewsAcrossCommitsSeeWholeWrites(t *testing.T) {
+	s := openTest(t)
+	seedTwo(t, s)
+	const batches, per = 40, 10
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	errs := make(chan error, 8)
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				err := s.View(ctx, func(sn *graph.Snapshot) error {
+					st, err := sn.Stats(ctx)
+					if err != nil {
+						return err
+					}
+					models := st.EntitiesByKind[graph.Model]
+					if models%per != 0 {
+						return fmt.Errorf("a snapshot holds %d models: part of a batch", models)
+					}
+					hits, err := sn.Lineage(ctx, "twitter", graph.LineageOptions{Direction: graph.Downstream})
+					if err != nil {
+						return err
+					}
+					if len(hits) != models {
+						return fmt.Errorf("lineage has %d hits but stats count %d models", len(hits), models)
+					}
+					if models > 0 {
+						if _, err := sn.Entity(ctx, fmt.Sprintf("m-%d-%d", models/per-1, per-1)); err != nil {
+							return fmt.Errorf("the last model of the last batch is missing: %w", err)
+						}
+					}
+					again, err := sn.Stats(ctx)
+					if err != nil {
+						return err
+					}
+					if again.Entities != st.Entities || again.Statements != st.Statements {
+						return fmt.Errorf("one snapshot answered %d then %d entities", st.Entities, again.Entities)
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range batches {
+		b := &graph.Batch{}
+		for j := range per {
+			k := fmt.Sprintf("m-%d-%d", i, j)
+			b.Entities = append(b.Entities, graph.EntityInput{Key: k, Kind: graph.Model, Name: k})
+			b.Statements = append(b.Statements, graph.StatementInput{Type: graph.TrainedOn, From: k, To: "twitter-posts", Status: graph.Alleged})
+		}
+		if _, err := s.Import(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
