@@ -117,7 +117,13 @@ func TestRelationRecordCodec(t *testing.T) {
 	if err := decodeRelInto(b, nil, &m, g); err != nil || m.status != Disputed || m.nst != 2 || g.stmtsOf(&m)[1].day != minDay || m.vTo != r.ValidTo.End() {
 		t.Fatalf("cache decode: %+v %v", m, err)
 	}
-	for _, bad := range [][]byte{nil, b[:20], b[:len(b)-1], append([]byte{2}, b[1:]...), append(append([]byte{}, b...), 0)} {
+	// A version 1 record (no record times) still decodes.
+	v1 := encodeRel(&relRec{ID: r.ID, Status: Asserted})
+	v1[0] = 1
+	if got, err := decodeRel(v1); err != nil || got.ID != r.ID || got.Status != Asserted {
+		t.Fatalf("version 1 record: %+v %v", got, err)
+	}
+	for _, bad := range [][]byte{nil, b[:20], b[:len(b)-1], append([]byte{3}, b[1:]...), append(append([]byte{}, b...), 0)} {
 		if _, err := decodeRel(bad); err == nil {
 			t.Errorf("corrupt record %x decoded", bad)
 		}
@@ -137,7 +143,7 @@ func TestStatementRecordCodec(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, r) {
 			t.Fatalf("round trip:\n got  %+v %v\n want %+v", got, err, r)
 		}
-		for _, bad := range [][]byte{b[:10], b[:len(b)-1], append(append([]byte{}, b...), 9), append([]byte{2}, b[1:]...)} {
+		for _, bad := range [][]byte{b[:10], b[:len(b)-1], append(append([]byte{}, b...), 9), append([]byte{3}, b[1:]...)} {
 			if _, err := decodeStmt(bad); err == nil {
 				t.Errorf("corrupt statement %x decoded", bad)
 			}

@@ -49,9 +49,16 @@ type adj struct {
 	status ClaimStatus
 }
 
+// memStmt is what the cache keeps of a statement: its status and date, and
+// for recordedAsOf when it was recorded and retracted (see stmtMini).
 type memStmt struct {
-	status ClaimStatus
-	day    int32
+	status, prev ClaimStatus
+	day          int32
+	rec, ret     uint32
+}
+
+func memStmtOf(s stmtMini) memStmt {
+	return memStmt{status: s.Status, prev: s.Prev, day: s.Day, rec: s.Rec, ret: s.Ret}
 }
 
 type memRel struct {
@@ -219,7 +226,7 @@ func (g *memGraph) memRelOf(t triple, r *relRec, old *memRel) memRel {
 	m := memRel{t: t, status: r.Status, vFrom: r.ValidFrom.Start(), vTo: r.ValidTo.End()}
 	runs := make([]memStmt, len(r.Statements))
 	for i, s := range r.Statements {
-		runs[i] = memStmt{status: s.Status, day: s.Day}
+		runs[i] = memStmtOf(s)
 	}
 	g.putStmts(&m, runs, old)
 	return m
@@ -340,15 +347,17 @@ func (g *memGraph) delRel(t triple) {
 }
 
 // statusAsOf is the effective status of relation m counting only statements
-// dated on or before asOfEnd; with asOfEnd == maxDay it is the stored status.
-func (g *memGraph) statusAsOf(m *memRel, asOfEnd int32) ClaimStatus {
-	if asOfEnd == maxDay {
+// dated on or before asOfEnd, as recorded at rec (unix seconds; 0: now); with
+// asOfEnd == maxDay and rec == 0 it is the stored status.
+func (g *memGraph) statusAsOf(m *memRel, asOfEnd int32, rec uint32) ClaimStatus {
+	if asOfEnd == maxDay && rec == 0 {
 		return m.status
 	}
 	var seen [Ruled + 1]bool
 	for _, s := range g.stmtsOf(m) {
-		if s.status != Retracted && s.day <= asOfEnd {
-			seen[s.status] = true
+		status, ok := statusRecorded(s.status, s.prev, s.rec, s.ret, rec)
+		if ok && status != Retracted && s.day <= asOfEnd {
+			seen[status] = true
 		}
 	}
 	return effectiveFromSeen(seen)
@@ -360,6 +369,7 @@ type edgeFilter struct {
 	asOf      bool
 	asOfStart int32
 	asOfEnd   int32
+	rec       uint32                 // recordedAsOf in unix seconds; 0: now
 	types     [numRelationTypes]bool // all false: any type
 	anyType   bool
 }
@@ -378,9 +388,9 @@ func newEdgeFilter(minStatus ClaimStatus, asOf Date, types []RelationType) edgeF
 }
 
 // adjStatus is status for an adjacency entry: it reads the relation itself
-// only for asOf.
+// only for asOf and recordedAsOf.
 func (f *edgeFilter) adjStatus(g *memGraph, a adj) (ClaimStatus, bool) {
-	if f.asOf {
+	if f.asOf || f.rec != 0 {
 		return f.status(g, g.rel(a.slot))
 	}
 	if !f.anyType && !f.types[a.typ] {
@@ -398,6 +408,6 @@ func (f *edgeFilter) status(g *memGraph, m *memRel) (ClaimStatus, bool) {
 	if f.asOf && (m.vFrom > f.asOfEnd || m.vTo < f.asOfStart) {
 		return 0, false
 	}
-	s := g.statusAsOf(m, f.asOfEnd)
+	s := g.statusAsOf(m, f.asOfEnd, f.rec)
 	return s, s >= f.minStatus
 }

@@ -31,6 +31,49 @@ type stmtMini struct {
 	ID     uuid.UUID
 	Status ClaimStatus
 	Day    int32 // start of the statement's date; minDay when undated
+	// When the store recorded the statement and, for a retracted one, its
+	// retraction, in unix seconds (0: unknown, in records written before
+	// these were kept: always), and the status a retracted one had before.
+	// They answer "as recorded" questions (recordedAsOf).
+	Rec, Ret uint32
+	Prev     ClaimStatus
+}
+
+// unixSec is t in whole unix seconds, the resolution of recorded times in
+// relation records and the cache.
+func unixSec(t time.Time) uint32 {
+	s := t.Unix()
+	switch {
+	case s <= 0:
+		return 1
+	case s >= 1<<32-1:
+		return 1<<32 - 2
+	}
+	return uint32(s)
+}
+
+// recordedBy is a recordedAsOf instant as compared with recorded times: 0
+// when there is none (everything counts).
+func recordedBy(t time.Time) uint32 {
+	if t.IsZero() {
+		return 0
+	}
+	return unixSec(t)
+}
+
+// statusRecorded is the status statement s had in the record at rec (unix
+// seconds; 0: now), and whether it had been recorded by then.
+func statusRecorded(status, prev ClaimStatus, recAt, retAt, rec uint32) (ClaimStatus, bool) {
+	if rec == 0 {
+		return status, true
+	}
+	if recAt > rec {
+		return 0, false
+	}
+	if status == Retracted && retAt > rec && prev != 0 {
+		return prev, true
+	}
+	return status, true
 }
 
 // relRec is the stored form of a relation (value of a relation key), encoded
@@ -103,15 +146,23 @@ func decodeRel(b []byte) (*relRec, error) {
 // (to build the adjacency cache) and the cache build should touch few bytes
 // and allocate little:
 //
-//	version(1)=1 | id(16) | status(1) | validFrom(4) | validTo(4)
+//	version(1)=2 | id(16) | status(1) | validFrom(4) | validTo(4)
 //	| uvarint n | n × (uvarint len, key, uvarint len, value)
-//	| uvarint m | m × (statement id(16) | status(1) | day int32 BE(4))
+//	| uvarint m | m × (statement id(16) | status(1) | day int32 BE(4)
+//	                   | previous status(1) | recorded(4) | retracted(4))
 //
-// A date is year int16 BE, month, day (all zero: none).
-const relRecVersion = 1
+// A date is year int16 BE, month, day (all zero: none); recorded and
+// retracted are unix seconds (0: unknown). Version 1 records, written before
+// record times were kept, lack the last three statement fields; they are
+// read as recorded and retracted at an unknown time, which counts as always.
+const (
+	relRecVersion = 2
+	relStmtV1     = 21
+	relStmtV2     = 30
+)
 
 func encodeRel(r *relRec) []byte {
-	size := 1 + 16 + 1 + 8 + binary.MaxVarintLen64*2 + 21*len(r.Statements)
+	size := 1 + 16 + 1 + 8 + binary.MaxVarintLen64*2 + relStmtV2*len(r.Statements)
 	for _, a := range r.Attributes {
 		size += 2*binary.MaxVarintLen64 + len(a.Key) + len(a.Value)
 	}
@@ -131,6 +182,9 @@ func encodeRel(r *relRec) []byte {
 		b = append(b, s.ID[:]...)
 		b = append(b, byte(s.Status))
 		b = binary.BigEndian.AppendUint32(b, uint32(s.Day))
+		b = append(b, byte(s.Prev))
+		b = binary.BigEndian.AppendUint32(b, s.Rec)
+		b = binary.BigEndian.AppendUint32(b, s.Ret)
 	}
 	return b
 }
@@ -150,8 +204,12 @@ var errCorruptRel = errors.New("corrupt relation record")
 // cache entry instead, appending the statement run to g's arena, and skips
 // the attributes and statement ids.
 func decodeRelInto(b []byte, r *relRec, mem *memRel, g *memGraph) error {
-	if len(b) < 1+16+1+8 || b[0] != relRecVersion {
+	if len(b) < 1+16+1+8 || (b[0] != relRecVersion && b[0] != 1) {
 		return errCorruptRel
+	}
+	width := relStmtV2
+	if b[0] == 1 {
+		width = relStmtV1
 	}
 	var id uuid.UUID
 	copy(id[:], b[1:17])
@@ -182,16 +240,22 @@ func decodeRelInto(b []byte, r *relRec, mem *memRel, g *memGraph) error {
 		b = rest
 	}
 	m, w := binary.Uvarint(b)
-	if w <= 0 || m*21 != uint64(len(b)-w) {
+	if w <= 0 || m*uint64(width) != uint64(len(b)-w) {
 		return errCorruptRel
 	}
 	b = b[w:]
+	mini := func(e []byte) stmtMini {
+		s := stmtMini{Status: ClaimStatus(e[16]), Day: int32(binary.BigEndian.Uint32(e[17:21]))}
+		if width == relStmtV2 {
+			s.Prev, s.Rec, s.Ret = ClaimStatus(e[21]), binary.BigEndian.Uint32(e[22:26]), binary.BigEndian.Uint32(e[26:30])
+		}
+		return s
+	}
 	if mem != nil {
 		mem.status, mem.vFrom, mem.vTo = status, vf.Start(), vt.End()
 		start := len(g.stmts)
 		for i := range int(m) {
-			e := b[i*21 : i*21+21]
-			g.stmts = append(g.stmts, memStmt{status: ClaimStatus(e[16]), day: int32(binary.BigEndian.Uint32(e[17:]))})
+			g.stmts = append(g.stmts, memStmtOf(mini(b[i*width:(i+1)*width])))
 		}
 		run := g.stmts[start:]
 		if len(run) > maxRun {
@@ -202,9 +266,9 @@ func decodeRelInto(b []byte, r *relRec, mem *memRel, g *memGraph) error {
 	}
 	r.Statements = make([]stmtMini, m)
 	for i := range int(m) {
-		e := b[i*21 : i*21+21]
+		e := b[i*width : (i+1)*width]
+		r.Statements[i] = mini(e)
 		copy(r.Statements[i].ID[:], e[:16])
-		r.Statements[i].Status, r.Statements[i].Day = ClaimStatus(e[16]), int32(binary.BigEndian.Uint32(e[17:]))
 	}
 	return nil
 }
@@ -303,15 +367,17 @@ func decodeStmt(b []byte) (*stmtRec, error) {
 }
 
 // effective recomputes a relation's effective status from its statements.
-func (r *relRec) effective() ClaimStatus { return effectiveOf(r.Statements, maxDay) }
+func (r *relRec) effective() ClaimStatus { return effectiveOf(r.Statements, maxDay, 0) }
 
 // effectiveOf is the effective status counting only statements whose date
-// starts on or before asOfEnd (undated statements always count).
-func effectiveOf(st []stmtMini, asOfEnd int32) ClaimStatus {
+// starts on or before asOfEnd (undated statements always count), as the
+// record stood at rec (unix seconds; 0: now).
+func effectiveOf(st []stmtMini, asOfEnd int32, rec uint32) ClaimStatus {
 	var seen [Ruled + 1]bool
 	for _, s := range st {
-		if s.Status != Retracted && s.Day <= asOfEnd {
-			seen[s.Status] = true
+		status, ok := statusRecorded(s.Status, s.Prev, s.Rec, s.Ret, rec)
+		if ok && status != Retracted && s.Day <= asOfEnd {
+			seen[status] = true
 		}
 	}
 	return effectiveFromSeen(seen)

@@ -359,7 +359,7 @@ func verifyMem(g *memGraph, ents map[uint32]*entRec, rels map[triple]*relRec, ba
 		got := g.rel(slot)
 		var want []memStmt
 		for _, s := range rec.Statements {
-			want = append(want, memStmt{status: s.Status, day: s.Day})
+			want = append(want, memStmtOf(s))
 		}
 		if len(want) > maxRun {
 			want = summarise(want)

@@ -374,7 +374,11 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 		}
 		st.Rel = tr
 		t.setStmt(id, st)
-		rel.Statements = append(rel.Statements, stmtMini{ID: id, Status: st.Status, Day: st.Date.Start()})
+		mini := stmtMini{ID: id, Status: st.Status, Day: st.Date.Start(), Rec: unixSec(t.now)}
+		if st.Retraction != nil {
+			mini.Prev, mini.Ret = st.Retraction.PreviousStatus, mini.Rec
+		}
+		rel.Statements = append(rel.Statements, mini)
 		added, changed = true, true
 	}
 	if changed {
@@ -520,8 +524,8 @@ func (s *Store) RetractStatement(ctx context.Context, id uuid.UUID, reason strin
 			return fmt.Errorf("statement %s names relation %s, which does not exist", id, tr)
 		}
 		for i := range rel.Statements {
-			if rel.Statements[i].ID == id {
-				rel.Statements[i].Status = Retracted
+			if m := &rel.Statements[i]; m.ID == id {
+				m.Prev, m.Status, m.Ret = m.Status, Retracted, unixSec(t.now)
 			}
 		}
 		rel.Status = rel.effective()
