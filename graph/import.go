@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ type ImportResult struct {
 	RelationsCreated int
 	RelationsUpdated int // existing relations whose validity or attributes changed
 	StatementsAdded  int
+	EventsAdded      int // dispute events
 	Unchanged        int // entities and statements already stored as given
 }
 
@@ -63,6 +65,26 @@ func (s *Store) Import(ctx context.Context, b *Batch) (ImportResult, error) {
 				res.EntitiesCreated++
 			default:
 				res.EntitiesUpdated++
+			}
+		}
+		// Events after every entity, since their evidence may name a
+		// document defined later in the batch.
+		for i, in := range b.Entities {
+			if len(in.Events) == 0 {
+				continue
+			}
+			n, _, err := t.resolve("key", cmp.Or(in.Key, in.Name))
+			if err != nil {
+				return &ItemError{Section: "entities", Index: i, Err: err}
+			}
+			for j, ev := range in.Events {
+				added, err := t.addEvent(fmt.Sprintf("events[%d].", j), n, ev)
+				if err != nil {
+					return &ItemError{Section: "entities", Index: i, Err: err}
+				}
+				if added {
+					res.EventsAdded++
+				}
 			}
 		}
 		for i, in := range b.Statements {

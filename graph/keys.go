@@ -22,6 +22,10 @@ package graph
 //	0x08   relationID | uuid(16)                from | type | to       get relation by id
 //	0x09   byStatus | type | status | from | to empty                  relations by type and effective status, paged
 //	0x0A   statement | uuid(16)                 statement record       get or retract a statement by id
+//	0x0B   event | disputeN | uuid(16)          event record           a dispute's timeline (prefix scan by dispute)
+//	0x0C   eventID | uuid(16)                   disputeN               retract an event by id; node(id)
+//	0x0D   change | seq uint64                  change record          the change log, oldest first
+//	0x0E   changeOf | eN | seq uint64           empty                  the changes touching one entity
 //
 // Meta names: "schema" holds the layout version (schemaVersion); "journal"
 // holds a bulk write in progress (see journal.go), replayed on open.
@@ -45,6 +49,10 @@ const (
 	pRelationID byte = 0x08
 	pByStatus   byte = 0x09
 	pStatement  byte = 0x0A
+	pEvent      byte = 0x0B
+	pEventID    byte = 0x0C
+	pChange     byte = 0x0D
+	pChangeOf   byte = 0x0E
 )
 
 // schemaVersion is written when a store is created and checked on open. Bump it
@@ -175,6 +183,47 @@ func parseByStatusKey(k []byte) (triple, ClaimStatus, bool) {
 }
 
 func statementKey(id uuid.UUID) []byte { return append([]byte{pStatement}, id[:]...) }
+
+func eventKey(dispute uint32, id uuid.UUID) []byte {
+	return append(binary.BigEndian.AppendUint32([]byte{pEvent}, dispute), id[:]...)
+}
+
+// eventsOf is the prefix of every event of a dispute.
+func eventsOf(dispute uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pEvent}, dispute) }
+
+func parseEventKey(k []byte) (uint32, uuid.UUID, bool) {
+	var id uuid.UUID
+	if len(k) != 21 || k[0] != pEvent {
+		return 0, id, false
+	}
+	copy(id[:], k[5:])
+	return binary.BigEndian.Uint32(k[1:5]), id, true
+}
+
+func eventIDKey(id uuid.UUID) []byte { return append([]byte{pEventID}, id[:]...) }
+
+func changeKey(seq uint64) []byte { return binary.BigEndian.AppendUint64([]byte{pChange}, seq) }
+
+func parseChangeKey(k []byte) (uint64, bool) {
+	if len(k) != 9 || k[0] != pChange {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(k[1:]), true
+}
+
+func changeOfKey(n uint32, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32([]byte{pChangeOf}, n), seq)
+}
+
+// changesOf is the prefix of the change index entries of entity n.
+func changesOf(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pChangeOf}, n) }
+
+func parseChangeOfKey(k []byte) (uint32, uint64, bool) {
+	if len(k) != 13 || k[0] != pChangeOf {
+		return 0, 0, false
+	}
+	return binary.BigEndian.Uint32(k[1:5]), binary.BigEndian.Uint64(k[5:]), true
+}
 
 func parseUUIDKey(k []byte, prefix byte) (uuid.UUID, bool) {
 	var id uuid.UUID

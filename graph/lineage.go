@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 )
 
 // LineageDirection says which way a lineage query walks.
@@ -46,6 +47,10 @@ type LineageOptions struct {
 	Limit int
 	// Paths loads each hit's path with its relations and statements.
 	Paths bool
+	// RecordedAsOf, when set, answers as the store stood then (SPEC §8):
+	// statements recorded later are not walked, retractions recorded later
+	// are ignored.
+	RecordedAsOf time.Time
 }
 
 // LineageHit is one entity found by a lineage query: its shortest path from
@@ -121,6 +126,7 @@ func (s *Store) Lineage(ctx context.Context, ref string, opts LineageOptions) ([
 
 // Lineage is Store.Lineage on this snapshot.
 func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions) ([]LineageHit, error) {
+	sn = sn.AsRecorded(opts.RecordedAsOf)
 	if opts.Direction != Downstream && opts.Direction != Upstream {
 		return nil, fmt.Errorf("%w: direction must be UPSTREAM or DOWNSTREAM", ErrInvalid)
 	}
@@ -142,7 +148,7 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 			return err
 		}
 		var sc *scratch
-		refs, sc, err = g.lineage(ctx, start, opts)
+		refs, sc, err = g.lineage(ctx, start, opts, x.rec)
 		defer scratchPool.Put(sc)
 		if err != nil {
 			return err
@@ -191,8 +197,8 @@ const ctxEvery = 1 << 12
 
 // lineage walks cache version g; the caller must return the scratch to the
 // pool after reading paths from it. It stops with ctx's error when ctx ends.
-func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOptions) ([]hitRef, *scratch, error) {
-	f := newEdgeFilter(opts.MinStatus, opts.AsOf, nil)
+func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOptions, rec uint32) ([]hitRef, *scratch, error) {
+	f := newEdgeFilter(opts.MinStatus, opts.AsOf, nil, rec)
 	maxDepth := int32(opts.MaxDepth)
 	if maxDepth == 0 {
 		maxDepth = 1 << 30

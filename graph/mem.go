@@ -354,11 +354,16 @@ func (g *memGraph) statusAsOf(m *memRel, asOfEnd int32, rec uint32) ClaimStatus 
 		return m.status
 	}
 	var seen [Ruled + 1]bool
+	any := false
 	for _, s := range g.stmtsOf(m) {
 		status, ok := statusRecorded(s.status, s.prev, s.rec, s.ret, rec)
+		any = any || ok
 		if ok && status != Retracted && s.day <= asOfEnd {
 			seen[status] = true
 		}
+	}
+	if !any {
+		return 0 // not yet recorded: the relation did not exist then
 	}
 	return effectiveFromSeen(seen)
 }
@@ -374,8 +379,11 @@ type edgeFilter struct {
 	anyType   bool
 }
 
-func newEdgeFilter(minStatus ClaimStatus, asOf Date, types []RelationType) edgeFilter {
-	f := edgeFilter{minStatus: minStatus, asOfEnd: maxDay, anyType: len(types) == 0}
+// newEdgeFilter makes the filter of a walk: relations at least minStatus,
+// valid on asOf (zero: any time), of one of types (empty: any), as recorded
+// at rec (unix seconds; 0: now).
+func newEdgeFilter(minStatus ClaimStatus, asOf Date, types []RelationType, rec uint32) edgeFilter {
+	f := edgeFilter{minStatus: minStatus, asOfEnd: maxDay, anyType: len(types) == 0, rec: rec}
 	if !asOf.IsZero() {
 		f.asOf, f.asOfStart, f.asOfEnd = true, asOf.Start(), asOf.End()
 	}

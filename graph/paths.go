@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Path limits.
@@ -24,6 +25,8 @@ type PathOptions struct {
 	// MinStatus is the weakest effective status a relation may have; 0 means
 	// DENIED (everything but retracted relations).
 	MinStatus ClaimStatus
+	// RecordedAsOf, when set, answers as the store stood then.
+	RecordedAsOf time.Time
 }
 
 // Path is a sequence of relations joining two entities, treated as
@@ -43,6 +46,7 @@ func (s *Store) Paths(ctx context.Context, from, to string, opts PathOptions) ([
 
 // Paths is Store.Paths on this snapshot.
 func (sn *Snapshot) Paths(ctx context.Context, from, to string, opts PathOptions) ([]Path, error) {
+	sn = sn.AsRecorded(opts.RecordedAsOf)
 	if opts.MaxDepth == 0 {
 		opts.MaxDepth = DefaultPathDepth
 	}
@@ -76,7 +80,7 @@ func (sn *Snapshot) Paths(ctx context.Context, from, to string, opts PathOptions
 		if a == b {
 			return fmt.Errorf("%w: from and to are the same entity", ErrInvalid)
 		}
-		found, err = g.paths(ctx, a, b, opts)
+		found, err = g.paths(ctx, a, b, opts, x.rec)
 		return err
 	}, func(x *rtx) error {
 		for _, p := range found {
@@ -108,8 +112,8 @@ type foundPath struct {
 // enumeration from a for each length L in turn only steps where b stays
 // reachable in the steps left, so it never explores a dead branch.
 // It stops with ctx's error when ctx ends.
-func (g *memGraph) paths(ctx context.Context, a, b uint32, opts PathOptions) ([]foundPath, error) {
-	f := newEdgeFilter(opts.MinStatus, Date{}, opts.Types)
+func (g *memGraph) paths(ctx context.Context, a, b uint32, opts PathOptions, rec uint32) ([]foundPath, error) {
+	f := newEdgeFilter(opts.MinStatus, Date{}, opts.Types, rec)
 	limit := int32(opts.MaxDepth)
 	sc := getScratch(g.size())
 	defer scratchPool.Put(sc)
@@ -238,7 +242,7 @@ func (sn *Snapshot) Neighborhood(ctx context.Context, ref string, depth, limit i
 		if err != nil {
 			return err
 		}
-		nodes, rels = g.neighborhood(start, depth, limit)
+		nodes, rels = g.neighborhood(start, depth, limit, x.rec)
 		return ctx.Err()
 	}, func(x *rtx) error {
 		for _, n := range nodes {
@@ -266,8 +270,8 @@ func (sn *Snapshot) Neighborhood(ctx context.Context, ref string, depth, limit i
 
 // neighborhood collects up to limit entities within depth relations of
 // start, nearest first, and the relations among them.
-func (g *memGraph) neighborhood(start uint32, depth, limit int) ([]uint32, []triple) {
-	f := newEdgeFilter(Denied, Date{}, nil)
+func (g *memGraph) neighborhood(start uint32, depth, limit int, rec uint32) ([]uint32, []triple) {
+	f := newEdgeFilter(Denied, Date{}, nil, rec)
 	nodes := []uint32{start}
 	in := map[uint32]bool{start: true}
 	frontier := []uint32{start}

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -24,6 +25,8 @@ type rtx struct {
 	g    *memGraph
 	ents map[uint32]*entRec
 	pub  map[uint32]*Entity
+	rec  uint32           // answer as recorded at this unix second (0: now); see Snapshot.AsRecorded
+	now  func() time.Time // the store's clock
 }
 
 func (x *rtx) rawEnt(n uint32) (*entRec, error) {
@@ -121,8 +124,14 @@ func (x *rtx) relationOf(tr triple, rec *relRec, withStatements bool) (*Relation
 	}
 	r := &Relation{ID: rec.ID, Type: tr.Type, From: from, To: to, Status: rec.Status, ValidFrom: rec.ValidFrom,
 		ValidTo: rec.ValidTo, Attributes: rec.Attributes}
+	if x.rec != 0 {
+		r.Status = effectiveOf(rec.Statements, maxDay, x.rec)
+	}
 	if withStatements {
 		for _, m := range rec.Statements {
+			if _, ok := statusRecorded(m.Status, m.Prev, m.Rec, m.Ret, x.rec); !ok {
+				continue // recorded after the instant asked about
+			}
 			st, err := x.statement(m.ID)
 			if err != nil {
 				return nil, err
@@ -147,6 +156,10 @@ func (x *rtx) statement(id uuid.UUID) (*Statement, error) {
 		return nil, fmt.Errorf("statement %s: %w", id, err)
 	}
 	st := &Statement{ID: id, Status: rec.Status, Date: rec.Date, Note: rec.Note, RecordedAt: rec.RecordedAt, Retraction: rec.Retraction}
+	if r := rec.Retraction; r != nil && x.rec != 0 && unixSec(r.At) > x.rec {
+		// Retracted after the instant asked about: then it still stood.
+		st.Status, st.Retraction = r.PreviousStatus, nil
+	}
 	if st.ClaimedBy, err = x.optEntity(rec.ClaimedBy); err != nil {
 		return nil, err
 	}
@@ -177,7 +190,7 @@ func (x *rtx) optEntity(n uint32) (*Entity, error) {
 
 func publicEntity(rec *entRec) *Entity {
 	return &Entity{ID: rec.ID, Key: rec.Key, Kind: rec.Kind, Name: rec.Name, Description: rec.Description,
-		Aliases: slices.Clone(rec.Aliases), Attributes: slices.Clone(rec.Attributes)}
+		Aliases: slices.Clone(rec.Aliases), Attributes: slices.Clone(rec.Attributes), RecordedAt: rec.Recorded, dated: rec.Dated}
 }
 
 // Entity returns the entity ref names: its id, key, name or an alias (names
@@ -395,8 +408,8 @@ func (sn *Snapshot) Entities(ctx context.Context, kind EntityKind, p Page) (*Ent
 	if kind != 0 && !kind.Valid() {
 		return nil, fmt.Errorf("%w: kind %d", ErrInvalid, kind)
 	}
-	return sn.entityPage(ctx, p, func(_ *rtx, g *memGraph) ([]uint32, error) {
-		return g.entitiesOf(func(_ uint32, k EntityKind) bool { return kind == 0 || k == kind }), nil
+	return sn.entityPage(ctx, p, func(x *rtx, g *memGraph) ([]uint32, error) {
+		return g.entitiesOf(func(n uint32, k EntityKind) bool { return (kind == 0 || k == kind) && x.recorded(n) }), nil
 	}, nil)
 }
 
@@ -508,7 +521,7 @@ func (sn *Snapshot) EntityRelations(ctx context.Context, ref string, dir Directi
 		if err != nil {
 			return err
 		}
-		f := newEdgeFilter(Retracted, Date{}, types)
+		f := newEdgeFilter(Retracted, Date{}, types, x.rec)
 		collect := func(d byte, list []adj) {
 			for _, a := range list {
 				if _, ok := f.adjStatus(g, a); !ok {
@@ -636,38 +649,80 @@ func (sn *Snapshot) Relations(ctx context.Context, t RelationType, statuses []Cl
 	return page, nil
 }
 
-// Disputes lists DISPUTE entities, those party (a reference; "" for any) is
-// PARTY_TO, with status (0: any).
+// Disputes lists DISPUTE entities that party (a reference; "" for any) is
+// PARTY_TO, with status (0: any) as of today, derived from their events
+// (see DisputeState).
 func (s *Store) Disputes(ctx context.Context, party string, status DisputeStatus, p Page) (*EntityPage, error) {
-	return viewed(ctx, s, func(sn *Snapshot) (*EntityPage, error) { return sn.Disputes(ctx, party, status, p) })
+	return s.DisputesAt(ctx, DisputeQuery{Party: party, Status: status}, p)
 }
 
 // Disputes is Store.Disputes on this snapshot.
 func (sn *Snapshot) Disputes(ctx context.Context, party string, status DisputeStatus, p Page) (*EntityPage, error) {
+	return sn.DisputesAt(ctx, DisputeQuery{Party: party, Status: status}, p)
+}
+
+// DisputeQuery selects disputes: those Party ("" for any) is PARTY_TO whose
+// status as of AsOf (zero: today) is Status (0: any).
+type DisputeQuery struct {
+	Party  string
+	Status DisputeStatus
+	AsOf   Date
+}
+
+// DisputesAt lists the disputes q selects, in creation order.
+func (s *Store) DisputesAt(ctx context.Context, q DisputeQuery, p Page) (*EntityPage, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*EntityPage, error) { return sn.DisputesAt(ctx, q, p) })
+}
+
+// DisputesAt is Store.DisputesAt on this snapshot.
+func (sn *Snapshot) DisputesAt(ctx context.Context, q DisputeQuery, p Page) (*EntityPage, error) {
 	pick := func(x *rtx, g *memGraph) ([]uint32, error) {
 		var parties map[uint32]bool
-		if party != "" {
-			n, _, err := x.resolve("party", party)
+		if q.Party != "" {
+			n, _, err := x.resolve("party", q.Party)
 			if err != nil {
 				return nil, err
 			}
 			parties = map[uint32]bool{}
+			f := newEdgeFilter(Denied, Date{}, []RelationType{PartyTo}, x.rec)
 			for _, a := range g.outOf(n) {
-				if a.typ == PartyTo && a.status > Retracted {
+				if _, ok := f.adjStatus(g, a); ok {
 					parties[a.other] = true
 				}
 			}
 		}
-		return g.entitiesOf(func(n uint32, k EntityKind) bool { return k == Dispute && (parties == nil || parties[n]) }), nil
-	}
-	var filter func(*Entity) bool
-	if status != 0 {
-		filter = func(e *Entity) bool {
-			st, err := ParseDisputeStatus(e.Attr("status"))
-			return err == nil && st == status
+		all := g.entitiesOf(func(n uint32, k EntityKind) bool {
+			return k == Dispute && (parties == nil || parties[n]) && x.recorded(n)
+		})
+		if q.Status == 0 {
+			return all, nil
 		}
+		out := all[:0]
+		for _, n := range all {
+			rec, err := x.rawEnt(n)
+			if err != nil {
+				return nil, err
+			}
+			st, err := x.disputeState(n, rec, q.AsOf)
+			if err != nil {
+				return nil, err
+			}
+			if st.Status == q.Status {
+				out = append(out, n)
+			}
+		}
+		return out, nil
 	}
-	return sn.entityPage(ctx, p, pick, filter)
+	return sn.entityPage(ctx, p, pick, nil)
+}
+
+// recorded reports whether live entity n had been recorded at x.rec.
+func (x *rtx) recorded(n uint32) bool {
+	if x.rec == 0 {
+		return true
+	}
+	e := x.g.entity(n)
+	return e != nil && (e.RecordedAt.IsZero() || unixSec(e.RecordedAt) <= x.rec)
 }
 
 // Stats counts what the store holds.
@@ -694,9 +749,9 @@ func (sn *Snapshot) Stats(ctx context.Context) (*Stats, error) {
 	}
 	st := &Stats{EntitiesByKind: map[EntityKind]int{}, RelationsByType: map[RelationType]int{},
 		RelationsByStatus: map[ClaimStatus]int{}, StatementsByStatus: map[ClaimStatus]int{}}
-	g := sn.v.g
+	g, x := sn.v.g, sn.newRtx()
 	for n := 0; n < g.size(); n++ {
-		if k := g.kinds.at(n); k != 0 {
+		if k := g.kinds.at(n); k != 0 && x.recorded(uint32(n)) {
 			st.Entities++
 			st.EntitiesByKind[k]++
 		}
@@ -706,12 +761,18 @@ func (sn *Snapshot) Stats(ctx context.Context) (*Stats, error) {
 		if m.status == 0 {
 			continue
 		}
+		status := g.statusAsOf(m, maxDay, sn.rec)
+		if status == 0 {
+			continue
+		}
 		st.Relations++
 		st.RelationsByType[m.t.Type]++
-		st.RelationsByStatus[m.status]++
-		for _, x := range g.stmtsOf(m) {
-			st.Statements++
-			st.StatementsByStatus[x.status]++
+		st.RelationsByStatus[status]++
+		for _, s := range g.stmtsOf(m) {
+			if sst, ok := statusRecorded(s.status, s.prev, s.rec, s.ret, sn.rec); ok {
+				st.Statements++
+				st.StatementsByStatus[sst]++
+			}
 		}
 	}
 	return st, nil

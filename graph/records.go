@@ -22,6 +22,32 @@ type entRec struct {
 	Description string      `json:"d,omitempty"`
 	Attributes  []Attribute `json:"x,omitempty"`
 	MergedInto  uint32      `json:"m,omitempty"`
+	// Dated holds the aliases that carry dates or evidence (names over time);
+	// each is also in Aliases.
+	Dated []aliasRec `json:"ad,omitempty"`
+	// Recorded is when the store created the entity (zero in records written
+	// before it was kept).
+	Recorded time.Time `json:"r,omitzero"`
+}
+
+// aliasRec is what is known of one alias besides the name: when the entity
+// went by it, and the evidence.
+type aliasRec struct {
+	Name     string  `json:"n"`
+	From     Date    `json:"f,omitzero"`
+	To       Date    `json:"t,omitzero"`
+	Evidence []evRec `json:"e,omitempty"`
+}
+
+// eventRec is the stored form of a dispute event (value of an event key).
+type eventRec struct {
+	Date       Date          `json:"d"`
+	Status     DisputeStatus `json:"s"`
+	Summary    string        `json:"m"`
+	Forum      string        `json:"f,omitempty"`
+	Evidence   []evRec       `json:"e,omitempty"`
+	RecordedAt time.Time     `json:"r"`
+	Retraction *Retraction   `json:"x,omitempty"`
 }
 
 // stmtMini is what a relation record keeps of each of its statements: enough
@@ -89,9 +115,9 @@ type relRec struct {
 
 // evRec is stored evidence; Doc is an entity number (0: none).
 type evRec struct {
-	Doc   uint32
-	URL   string
-	Quote string
+	Doc   uint32 `json:"d,omitempty"`
+	URL   string `json:"u,omitempty"`
+	Quote string `json:"q,omitempty"`
 }
 
 // stmtRec is the stored form of a statement.
@@ -394,5 +420,6 @@ func (r *entRec) clone() *entRec {
 	c := *r
 	c.Aliases = append([]string(nil), r.Aliases...)
 	c.Attributes = append([]Attribute(nil), r.Attributes...)
+	c.Dated = append([]aliasRec(nil), r.Dated...)
 	return &c
 }

@@ -36,6 +36,7 @@ type Store struct {
 	kv      kvEngine
 	wmu     sync.Mutex // serialises writers; held from read-validate to commit and publishing the next version
 	nextEnt uint32     // guarded by wmu
+	nextSeq uint64     // the next change-log sequence number; guarded by wmu
 	// broken, once set, makes the store read-only: a write that was not
 	// atomic failed part-way, and only reopening (which completes or undoes
 	// it) makes the store safe to write again. Guarded by wmu.
@@ -209,6 +210,13 @@ func (s *Store) rebuild() error {
 	}
 	g.seal()
 	s.nextEnt = maxEnt + 1
+	if err := s.kv.view(func(r kvReader) error {
+		var err error
+		s.nextSeq, err = readNextSeq(r)
+		return err
+	}); err != nil {
+		return fmt.Errorf("read change log: %w", err)
+	}
 	s.publish(g)
 	return nil
 }
@@ -385,6 +393,7 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 		}
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.nextSeq = max(s.nextSeq, t.nextSeq)
 	g := base.next()
 	t.applyMem(g)
 	g.compactStmts()

@@ -28,7 +28,10 @@ type wtx struct {
 	memo  map[string]uint32          // resolved references; cleared whenever an entity changes
 	// fresh is set when the store held nothing when the transaction began:
 	// every look-up of the snapshot would miss, so none is made.
-	fresh bool
+	fresh   bool
+	events  map[uuid.UUID]*eventSlot
+	changes []pendingChange
+	nextSeq uint64 // the change sequence after this transaction's, once ops made it
 	// merging is set once the transaction merges entities (see sameStatement).
 	merging bool
 	// moved holds relations a merge re-homed: their ids keep resolving.
@@ -56,7 +59,7 @@ type stmtSlot struct {
 
 func newWtx(s *Store, r kvReader, g *memGraph) *wtx {
 	return &wtx{s: s, g: g, r: r, now: s.now().UTC(), ents: map[uint32]*entSlot{}, rels: map[triple]*relSlot{},
-		stmts: map[uuid.UUID]*stmtSlot{}, names: map[string]map[uint32]bool{}, ids: map[uuid.UUID]uint32{},
+		stmts: map[uuid.UUID]*stmtSlot{}, events: map[uuid.UUID]*eventSlot{}, names: map[string]map[uint32]bool{}, ids: map[uuid.UUID]uint32{},
 		fresh: s.nextEnt == 1}
 }
 
@@ -456,6 +459,19 @@ func (t *wtx) ops() []kvOp {
 			set(statementKey(id), encodeStmt(sl.cur))
 		}
 	}
+	for id, sl := range t.events {
+		if !sl.dirty || sl.cur == nil {
+			continue
+		}
+		if sl.origN != 0 && sl.origN != sl.n {
+			del(eventKey(sl.origN, id))
+		}
+		set(eventKey(sl.n, id), encodeRec(sl.cur))
+		if sl.origN != sl.n {
+			set(eventIDKey(id), encodeU32(sl.n))
+		}
+	}
+	ops = t.changeOps(ops)
 	// Each key is produced at most once above, so the order of ops does not
 	// matter to the engine.
 	return ops

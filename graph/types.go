@@ -234,6 +234,30 @@ type Entity struct {
 	Aliases     []string    `json:"aliases,omitempty"`
 	Description string      `json:"description,omitempty"`
 	Attributes  []Attribute `json:"attributes,omitempty"`
+	// RecordedAt is when the store created the entity (zero if unknown).
+	RecordedAt time.Time `json:"recordedAt,omitzero"`
+
+	dated []aliasRec // shared with the record: what Names adds to Aliases
+}
+
+// Names lists the entity's name (first, Primary) and every alias, with the
+// dates and evidence known for each (names over time, SPEC §8).
+func (e *Entity) Names() []Name {
+	out := make([]Name, 0, 1+len(e.Aliases))
+	out = append(out, Name{Name: e.Name, Primary: true})
+	for _, a := range e.Aliases {
+		nm := Name{Name: a}
+		for _, d := range e.dated {
+			if d.Name == a {
+				nm.ValidFrom, nm.ValidTo = d.From, d.To
+				for _, ev := range d.Evidence {
+					nm.Evidence = append(nm.Evidence, Evidence{URL: ev.URL, Quote: ev.Quote})
+				}
+			}
+		}
+		out = append(out, nm)
+	}
+	return out
 }
 
 // Attr returns the value of attribute key, or "" when it is absent.
@@ -300,6 +324,30 @@ type EntityInput struct {
 	Aliases     []string
 	Description string
 	Attributes  []Attribute
+	// Names are aliases with dates or evidence (names over time); each is
+	// also an alias. An alias given plain in Aliases and dated here is one
+	// alias with the dates.
+	Names []AliasInput
+	// Events are dispute events to record on a DISPUTE (Import only).
+	Events []DisputeEventInput
+}
+
+// AliasInput is an alias with when the entity went by it and the evidence.
+type AliasInput struct {
+	Name      string
+	ValidFrom Date
+	ValidTo   Date
+	Evidence  []EvidenceInput
+}
+
+// Name is one name of an entity over time: its primary name, or an alias
+// with the dates and evidence known for it.
+type Name struct {
+	Name      string     `json:"name"`
+	ValidFrom Date       `json:"validFrom,omitzero"`
+	ValidTo   Date       `json:"validTo,omitzero"`
+	Primary   bool       `json:"primary,omitempty"`
+	Evidence  []Evidence `json:"evidence,omitempty"`
 }
 
 // EvidenceInput is evidence by reference: Document names a DOCUMENT entity

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Snapshot is one consistent read view of the store: a storage snapshot and
@@ -19,7 +20,25 @@ import (
 type Snapshot struct {
 	s      *Store
 	v      *version
+	rec    uint32 // AsRecorded's instant, unix seconds; 0: now
+	root   *Snapshot
 	closed atomic.Bool
+}
+
+// AsRecorded returns a view of the snapshot that answers as the store stood
+// at t (SPEC §8, recordedAsOf): statements, events and entities recorded
+// after t are absent and retractions recorded after t are ignored; merges
+// hold at every time. The zero t is the snapshot itself. The view shares the
+// snapshot: closing either closes both.
+func (sn *Snapshot) AsRecorded(t time.Time) *Snapshot {
+	if t.IsZero() {
+		return sn
+	}
+	root := sn
+	if sn.root != nil {
+		root = sn.root
+	}
+	return &Snapshot{s: sn.s, v: sn.v, rec: recordedBy(t), root: root}
 }
 
 // Begin opens a snapshot of the store as it is now. The caller must Close it.
@@ -58,6 +77,10 @@ func (s *Store) View(ctx context.Context, fn func(*Snapshot) error) error {
 
 // Close releases the snapshot. Calling it again does nothing.
 func (sn *Snapshot) Close() {
+	if sn.root != nil {
+		sn.root.Close()
+		return
+	}
 	if sn.closed.Swap(true) {
 		return
 	}
@@ -66,14 +89,14 @@ func (sn *Snapshot) Close() {
 }
 
 func (sn *Snapshot) check(ctx context.Context) error {
-	if sn.closed.Load() {
+	if sn.closed.Load() || (sn.root != nil && sn.root.closed.Load()) {
 		return ErrClosed
 	}
 	return ctx.Err()
 }
 
 func (sn *Snapshot) newRtx() *rtx {
-	return &rtx{r: sn.v.r, g: sn.v.g, ents: map[uint32]*entRec{}, pub: map[uint32]*Entity{}}
+	return &rtx{r: sn.v.r, g: sn.v.g, ents: map[uint32]*entRec{}, pub: map[uint32]*Entity{}, rec: sn.rec, now: sn.s.now}
 }
 
 // view runs fn on the snapshot's storage reader.

@@ -125,12 +125,17 @@ func (t *wtx) upsertEntity(prefix string, in EntityInput) (uint32, bool, error) 
 		if in.Name == "" {
 			in.Name = key
 		}
-		rec = &entRec{ID: EntityID(key), Key: key, Kind: in.Kind, Name: in.Name, Description: in.Description}
+		rec = &entRec{ID: EntityID(key), Key: key, Kind: in.Kind, Name: in.Name, Description: in.Description, Recorded: t.now}
 		mergeAliases(rec, in.Aliases)
+		if err := t.applyNames(prefix, rec, in.Names); err != nil {
+			return 0, false, err
+		}
 		rec.Attributes = setAttributes(nil, in.Attributes)
-		return t.newEnt(rec), true, nil
+		n := t.newEnt(rec)
+		t.logChange(changeRec{Kind: EntityCreated, Entity: n}, n)
+		return n, true, nil
 	}
-	before := encodeRec(rec)
+	before := rec.clone()
 	if key != "" && key != rec.Key {
 		// The key was merged into rec: the input describes the duplicate,
 		// so it adds names and fills gaps but never renames or rewrites
@@ -144,6 +149,9 @@ func (t *wtx) upsertEntity(prefix string, in EntityInput) (uint32, bool, error) 
 			if !slices.ContainsFunc(rec.Attributes, func(b Attribute) bool { return b.Key == a.Key }) {
 				rec.Attributes = setAttributes(rec.Attributes, []Attribute{a})
 			}
+		}
+		if err := t.applyNames(prefix, rec, in.Names); err != nil {
+			return 0, false, err
 		}
 		return t.finishUpsert(n, rec, before)
 	}
@@ -160,21 +168,99 @@ func (t *wtx) upsertEntity(prefix string, in EntityInput) (uint32, bool, error) 
 		rec.Description = in.Description
 	}
 	mergeAliases(rec, in.Aliases)
+	if err := t.applyNames(prefix, rec, in.Names); err != nil {
+		return 0, false, err
+	}
 	rec.Attributes = setAttributes(rec.Attributes, in.Attributes)
 	return t.finishUpsert(n, rec, before)
 }
 
-// finishUpsert checks the updated record against the entity limits and
-// marks it changed when it differs from before (its encoding).
-func (t *wtx) finishUpsert(n uint32, rec *entRec, before []byte) (uint32, bool, error) {
-	if string(before) == string(encodeRec(rec)) {
+// finishUpsert checks the updated record against the entity limits and,
+// when it differs from before, marks it changed and logs the update with the
+// values it replaced.
+func (t *wtx) finishUpsert(n uint32, rec, before *entRec) (uint32, bool, error) {
+	if string(encodeRec(before)) == string(encodeRec(rec)) {
 		return n, false, nil
 	}
 	if len(rec.Aliases) > MaxAliases || len(rec.Attributes) > MaxAttributes {
 		return 0, false, fmt.Errorf("%w: %q would have %d aliases and %d attributes; the limits are %d and %d", ErrLimit, rec.Key, len(rec.Aliases), len(rec.Attributes), MaxAliases, MaxAttributes)
 	}
 	t.touch(n)
+	t.logChange(changeRec{Kind: EntityUpdated, Entity: n, Before: replaced(before, rec)}, n)
 	return n, true, nil
+}
+
+// replaced lists what an update of old into cur replaced: each attribute's
+// old value, and the old name and description as "entity.name" and
+// "entity.description".
+func replaced(old, cur *entRec) []Attribute {
+	var out []Attribute
+	if old.Name != cur.Name {
+		out = append(out, Attribute{Key: "entity.name", Value: old.Name})
+	}
+	if old.Description != cur.Description && old.Description != "" {
+		out = append(out, Attribute{Key: "entity.description", Value: old.Description})
+	}
+	for _, a := range old.Attributes {
+		if v := attrValue(cur.Attributes, a.Key); v != a.Value {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// applyNames adds dated aliases (names over time) to rec: each becomes an
+// alias, and its dates and evidence are kept with it. A name given again
+// with dates gains them; dates already known are kept unless new ones are
+// given.
+func (t *wtx) applyNames(prefix string, rec *entRec, names []AliasInput) error {
+	for i, a := range names {
+		f := fmt.Sprintf("%snames[%d]", prefix, i)
+		a.Name = strings.TrimSpace(a.Name)
+		if err := checkText(f+".name", a.Name, MaxNameLen); err != nil {
+			return err
+		}
+		if Normalize(a.Name) == "" {
+			return fmt.Errorf("%w: %s.name %q has no letter or digit", ErrInvalid, f, clip(a.Name))
+		}
+		if !a.ValidFrom.IsZero() && !a.ValidTo.IsZero() && a.ValidFrom.Start() > a.ValidTo.End() {
+			return fmt.Errorf("%w: %s.validTo %s is before validFrom %s", ErrInvalid, f, a.ValidTo, a.ValidFrom)
+		}
+		if err := checkEvidence(f+".", a.Evidence); err != nil {
+			return err
+		}
+		for j, e := range a.Evidence {
+			if e.Document != "" {
+				return fmt.Errorf("%w: %s.evidence[%d]: a name's evidence is a url, not a document", ErrInvalid, f, j)
+			}
+		}
+		ev, _, err := t.resolveEvidence(f+".", a.Evidence)
+		if err != nil {
+			return err
+		}
+		mergeAliases(rec, []string{a.Name})
+		if a.ValidFrom.IsZero() && a.ValidTo.IsZero() && len(ev) == 0 {
+			continue
+		}
+		i := slices.IndexFunc(rec.Dated, func(d aliasRec) bool { return d.Name == a.Name })
+		if i < 0 {
+			rec.Dated = append(rec.Dated, aliasRec{Name: a.Name})
+			i = len(rec.Dated) - 1
+		}
+		d := &rec.Dated[i]
+		if !a.ValidFrom.IsZero() {
+			d.From = a.ValidFrom
+		}
+		if !a.ValidTo.IsZero() {
+			d.To = a.ValidTo
+		}
+		for _, e := range ev {
+			if !slices.Contains(d.Evidence, e) {
+				d.Evidence = append(d.Evidence, e)
+			}
+		}
+	}
+	return nil
 }
 
 // mergeAliases adds each alias that is not already the name or an alias.
@@ -374,6 +460,8 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 		}
 		st.Rel = tr
 		t.setStmt(id, st)
+		touch := []uint32{from, to, st.ClaimedBy, st.Dispute}
+		t.logChange(changeRec{Kind: StatementAdded, Statement: id, RelID: relID}, append(touch, docsOf(st)...)...)
 		mini := stmtMini{ID: id, Status: st.Status, Day: st.Date.Start(), Rec: unixSec(t.now)}
 		if st.Retraction != nil {
 			mini.Prev, mini.Ret = st.Retraction.PreviousStatus, mini.Rec
@@ -516,6 +604,8 @@ func (s *Store) RetractStatement(ctx context.Context, id uuid.UUID, reason strin
 		st.Status = Retracted
 		t.setStmt(id, st)
 		tr = st.Rel
+		t.logChange(changeRec{Kind: StatementRetracted, Statement: id, Reason: reason},
+			append([]uint32{tr.From, tr.To, st.ClaimedBy, st.Dispute}, docsOf(st)...)...)
 		rel, err := t.rel(tr)
 		if err != nil {
 			return err
@@ -564,6 +654,7 @@ func (s *Store) AddAlias(ctx context.Context, ref, alias string) (*Entity, error
 		mergeAliases(rec, []string{alias})
 		if len(rec.Aliases) != before {
 			t.touch(n)
+			t.logChange(changeRec{Kind: AliasAdded, Entity: n, Alias: alias}, n)
 		}
 		return nil
 	}, func(ctx context.Context) error {
@@ -629,8 +720,12 @@ func (s *Store) MergeEntities(ctx context.Context, keepRef, dupRef string) (*Ent
 			return err
 		}
 		t.touch(keep)
-		*dupRec = entRec{ID: dupRec.ID, Key: dupRec.Key, Kind: dupRec.Kind, Name: dupRec.Name, MergedInto: keep}
+		if err := t.moveEvents(dup, keep); err != nil {
+			return err
+		}
+		*dupRec = entRec{ID: dupRec.ID, Key: dupRec.Key, Kind: dupRec.Kind, Name: dupRec.Name, MergedInto: keep, Recorded: dupRec.Recorded}
 		t.touch(dup)
+		t.logChange(changeRec{Kind: Merged, Entity: keep, Other: dup}, keep, dup)
 		t.ids[dupRec.ID] = keep
 		return nil
 	}, func(ctx context.Context) error {
@@ -705,6 +800,34 @@ func (t *wtx) moveRelation(old triple, dup, keep uint32) error {
 		t.moved = map[triple]bool{}
 	}
 	t.moved[old] = true
+	return nil
+}
+
+// moveEvents re-files the events of dispute dup under keep.
+func (t *wtx) moveEvents(dup, keep uint32) error {
+	var ids []uuid.UUID
+	if err := t.r.scan(eventsOf(dup), nil, true, func(k, _ []byte) (bool, error) {
+		if _, id, ok := parseEventKey(k); ok {
+			ids = append(ids, id)
+		}
+		return true, nil
+	}); err != nil {
+		return err
+	}
+	for id, sl := range t.events {
+		if sl.n == dup && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
+		e, err := t.event(id)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			t.setEvent(id, keep, e)
+		}
+	}
 	return nil
 }
 
