@@ -799,9 +799,7 @@ func (sn *Snapshot) ForEachEntity(ctx context.Context, fn func(*Entity) error) e
 			if err := ctx.Err(); err != nil {
 				return false, err
 			}
-			e := &Entity{ID: rec.ID, Key: rec.Key, Kind: rec.Kind, Name: rec.Name, Aliases: rec.Aliases,
-				Description: rec.Description, Attributes: rec.Attributes}
-			return true, fn(e)
+			return true, fn(publicEntity(rec))
 		})
 	})
 }

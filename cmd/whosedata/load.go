@@ -75,7 +75,9 @@ func addSummary(total *fixtures.Summary, s fixtures.Summary) {
 	total.EntitiesCreated += s.EntitiesCreated
 	total.EntitiesUpdated += s.EntitiesUpdated
 	total.RelationsCreated += s.RelationsCreated
+	total.RelationsUpdated += s.RelationsUpdated
 	total.StatementsAdded += s.StatementsAdded
+	total.EventsAdded += s.EventsAdded
 	total.Unchanged += s.Unchanged
 	total.Duration += s.Duration
 }
