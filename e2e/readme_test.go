@@ -22,6 +22,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
 	"net/http"
 	"os"
 	"os/exec"
@@ -949,5 +953,101 @@ func checkBenchLine(t *testing.T, _ *readmeShell, r result) {
 		if !strings.Contains(r.stdout, " "+row+" ") {
 			t.Errorf("bench --check lacks the %s row:\n%s", row, r.stdout)
 		}
+	}
+}
+
+// TestReadmeGoDocMap holds `go doc ./graph`, which the README calls the map
+// of the library, to what it must be: a user's map (open, write, lineage,
+// time, licences) before the file map; every CamelCase identifier it names
+// exists in the package; every file it lists exists.
+func TestReadmeGoDocMap(t *testing.T) {
+	dir := filepath.Join("..", "graph")
+	fset := token.NewFileSet()
+	var files []*ast.File
+	matches, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range matches {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	pkg, err := doc.NewFromFiles(fset, files, "github.com/whosedata/whosedata/graph")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pkg.Doc
+
+	last := -1
+	for _, h := range []string{"# Open a store", "# Write", "# Ask lineage", "# Time", "# Licences", "# The files"} {
+		i := strings.Index(text, "\n"+h)
+		if i < 0 || i < last {
+			t.Errorf("graph/doc.go: the heading %q is missing or out of order (a user's map first, the files last)", h)
+		}
+		last = max(last, i)
+	}
+
+	names := map[string]bool{}
+	for _, c := range pkg.Consts {
+		for _, n := range c.Names {
+			names[n] = true
+		}
+	}
+	for _, v := range pkg.Vars {
+		for _, n := range v.Names {
+			names[n] = true
+		}
+	}
+	for _, f := range pkg.Funcs {
+		names[f.Name] = true
+	}
+	for _, ty := range pkg.Types {
+		names[ty.Name] = true
+		for _, f := range append(ty.Funcs, ty.Methods...) {
+			names[f.Name] = true
+		}
+		for _, c := range ty.Consts {
+			for _, n := range c.Names {
+				names[n] = true
+			}
+		}
+		for _, spec := range ty.Decl.Specs {
+			if st, ok := spec.(*ast.TypeSpec).Type.(*ast.StructType); ok {
+				for _, fld := range st.Fields.List {
+					for _, n := range fld.Names {
+						names[n.Name] = true
+					}
+				}
+			}
+		}
+	}
+	for _, w := range regexp.MustCompile(`\b[A-Z][a-z]+[A-Z][A-Za-z]*\b`).FindAllString(text, -1) {
+		if !names[w] {
+			t.Errorf("graph/doc.go names %s, which package graph does not export", w)
+		}
+	}
+
+	_, fileMap, _ := strings.Cut(text, "\n# The files\n")
+	listed := 0
+	for line := range strings.Lines(fileMap) {
+		if !strings.HasPrefix(line, "\t") {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimSpace(line), "  ")
+		for _, name := range strings.Split(first, ",") {
+			listed++
+			if _, err := os.Stat(filepath.Join(dir, strings.TrimSpace(name))); err != nil {
+				t.Errorf("graph/doc.go's file map lists %s: %v", strings.TrimSpace(name), err)
+			}
+		}
+	}
+	if listed == 0 {
+		t.Errorf("graph/doc.go has no file map after # The files")
 	}
 }
