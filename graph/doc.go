@@ -1,14 +1,80 @@
 // Package graph is the whosedata claims store: a knowledge graph of who holds
 // which data, who trained what on it, and who says so, on an embedded Badger
-// store.
+// store. Entities (companies, people, datasets, models, products, disputes,
+// documents, licences) are nodes with a stable key; a Relation is one
+// directed, typed edge; each of its Statements is one party's word on it,
+// with a status, a claimant, a date and evidence.
 //
-// Entities (companies, people, datasets, models, products, disputes,
-// documents, licences) are nodes with a stable key and a UUID derived from it.
-// A Relation is one directed, typed edge; it holds Statements, each one
-// party's word on the edge with its status, claimant, date and evidence. The
-// relation's effective status is derived from its statements (EffectiveStatus).
+// # Open a store
 //
-// The map of the package:
+//	store, err := graph.Open(dir, nil) // nil: defaults; or graph.OpenInMemory()
+//	if err != nil { … }                // ErrLocked: another process has dir open
+//	defer store.Close()
+//
+// Options.Durable syncs every write before it returns (the server sets it).
+//
+// # Write
+//
+// UpsertEntity creates or updates an entity by key; AddAlias gives it
+// another name; MergeEntities folds a duplicate into the entity kept, whose
+// aliases then include the old key. AddStatement records a claim, creating
+// its relation when needed; RetractStatement withdraws one and keeps it,
+// with its reason, for history. Import writes a Batch of entities and
+// statements in one atomic, idempotent commit.
+//
+//	store.UpsertEntity(ctx, graph.EntityInput{Key: "twitter", Kind: graph.Organization, Name: "Twitter", Aliases: []string{"X Corp"}})
+//	store.AddStatement(ctx, graph.StatementInput{Type: graph.TrainedOn, From: "microsoft", To: "twitter-posts",
+//		Status: graph.Alleged, ClaimedBy: "Elon Musk", Date: graph.MustParseDate("2023-04-19")})
+//
+// Every reference (a ref argument; From, To, ClaimedBy, Dispute,
+// Evidence.Document) is a key, an alias, a name or an id; names ignore case,
+// spacing and punctuation, and one that fits two entities is ErrAmbiguous.
+// A relation's effective status is derived from its statements
+// (EffectiveStatus): an ALLEGED next to a DENIED is DISPUTED.
+//
+// # Ask lineage: who used whose data
+//
+//	hits, err := store.Lineage(ctx, "X Corp", graph.LineageOptions{Direction: graph.Downstream, Paths: true})
+//	// hits[i].Entity, .Depth, .Status (the weakest on the path), .Path with its statements
+//
+// Downstream of X is who used the data X holds; Upstream of X is whose data
+// is in X (SPEC §2). MinStatus leaves out weaker claims, Kinds filters the
+// hits reported (not what is walked), MaxDepth and Limit bound the answer.
+//
+// # Ask how things connect, and find them
+//
+// Paths gives the shortest paths between two entities (PathOptions.Types
+// keeps to some relation types: PartyTo and Concerns find shared disputes);
+// Neighborhood, what surrounds one. Entity resolves a reference; Search
+// finds entities by name or alias; Entities, Relations, EntityRelations and
+// Disputes (those a party is PartyTo) list pages; Node finds anything by id;
+// Stats counts.
+//
+// # Time
+//
+// Dates are partial (Date: "2023", "2023-04" or "2023-04-19"). A statement's
+// Date is when it was made public; a relation's ValidFrom and ValidTo are
+// when it held in the world. LineageOptions.AsOf asks what the record said
+// by a date: only statements dated by then count, and only relations valid
+// then are walked. Every statement keeps RecordedAt, when this store
+// recorded it, and a retraction keeps when and why; nothing is deleted.
+//
+// # Licences and compliance
+//
+// There is no licence verdict in this package yet. Licences are License
+// entities that datasets, models and products are LicensedUnder (the bundled
+// Data Provenance data carries them): the licences behind a model are those
+// of its Upstream hits, read with EntityRelations(ctx, hit.Entity.Key, Out,
+// []RelationType{LicensedUnder}, Page{}).
+//
+// # Check and keep
+//
+// Verify checks that records, indexes and the in-memory cache agree. Backup
+// writes the whole store to a stream that Restore reads into an empty one;
+// ForEachEntity and ForEachRelation iterate everything for an export.
+// Failures wrap the sentinel errors of errors.go: test them with errors.Is.
+//
+// # The files
 //
 //	types.go, date.go, names.go  domain types, enums, partial dates, key and name rules
 //	errors.go                    sentinel errors (test with errors.Is)
@@ -23,9 +89,9 @@
 //	lineage.go, paths.go         Lineage (SPEC §2), Paths, Neighborhood
 //	verify.go                    Verify: records, indexes and cache agree
 //
-// Writes are serialised by the store and each is one atomic commit; with
-// Options.Durable every write is synced before it returns. Reads run
+// Writes are serialised by the store and each is one atomic commit. Reads run
 // concurrently on snapshots. Walks (lineage, paths, neighbourhood) run on an
 // in-memory adjacency cache that is rebuilt on open and updated after every
-// commit, so they never read relation records hop by hop.
+// commit, so they never read relation records hop by hop. Runnable examples
+// are in example_test.go.
 package graph
