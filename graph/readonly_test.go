@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +48,56 @@ func TestFailedPartialWriteMakesStoreReadOnly(t *testing.T) {
 	}
 	if _, err := s.Entity(ctx, "reddit-posts"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("the failed write is visible: %v", err)
+	}
+}
+
+func TestVerifyFindsMissingChangeLogEntries(t *testing.T) {
+	ctx := context.Background()
+	s, err := OpenInMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, k := range []string{"a", "b"} {
+		if _, err := s.UpsertEntity(ctx, EntityInput{Key: k, Kind: Organization}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rel, err := s.AddStatement(ctx, StatementInput{Type: Owns, From: "a", To: "b", Status: Asserted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RetractStatement(ctx, rel.Statements[0].ID, "wrong"); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
+		t.Fatalf("clean store: %v %v", rep, err)
+	}
+	// Drop every change-log record: the statement and its retraction lose
+	// their entries, and the index entries point at nothing.
+	var del []kvOp
+	if err := s.kv.view(func(r kvReader) error {
+		return r.scan([]byte{pChange}, nil, true, func(k, _ []byte) (bool, error) {
+			del = append(del, kvOp{Key: append([]byte(nil), k...), Del: true})
+			return true, nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.kv.apply(del); err != nil {
+		t.Fatal(err)
+	}
+	s.publish(s.current()) // readers see the store without the log
+	rep, err := s.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var added, retracted bool
+	for _, p := range rep.Problems {
+		added = added || strings.Contains(p, "no STATEMENT_ADDED entry")
+		retracted = retracted || strings.Contains(p, "no STATEMENT_RETRACTED entry")
+	}
+	if !added || !retracted {
+		t.Fatalf("verify after dropping the log: %q", rep.Problems)
 	}
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -125,13 +126,17 @@ func (s *Store) init() error {
 	}
 	switch {
 	case version == nil && empty:
-		if err := s.kv.apply([]kvOp{{Key: metaKey("schema"), Value: []byte(schemaVersion)}}); err != nil {
+		if err := s.kv.apply([]kvOp{{Key: metaKey("schema"), Value: []byte(schemaVersion)},
+			{Key: metaKey("changelog-from"), Value: binary.BigEndian.AppendUint64(nil, 0)}}); err != nil {
 			return fmt.Errorf("write schema version: %w", err)
 		}
 	case version == nil:
 		return fmt.Errorf("%w: %s holds data but no whosedata schema version; it is not a whosedata store (use another --data directory)", ErrSchemaVersion, s.where())
 	case string(version) != schemaVersion:
 		return fmt.Errorf("%w: %s was written with key layout %q but this whosedata reads %q; export it with the whosedata that wrote it and load the export into a new store", ErrSchemaVersion, s.where(), version, schemaVersion)
+	}
+	if err := s.startChangeLog(); err != nil {
+		return err
 	}
 	replayed, err := s.kv.replayJournal()
 	if err != nil {
@@ -141,6 +146,24 @@ func (s *Store) init() error {
 		s.log.Warn("finished a bulk write that a crash interrupted (completed it, or emptied the store if it was its first load)", "store", s.where())
 	}
 	return s.rebuild()
+}
+
+// startChangeLog marks when a store written before the change log existed
+// began to keep one, so Verify does not ask the log for older statements.
+func (s *Store) startChangeLog() error {
+	var has bool
+	if err := s.kv.view(func(r kvReader) error {
+		_, ok, err := r.get(metaKey("changelog-from"))
+		has = ok
+		return err
+	}); err != nil || has {
+		return err
+	}
+	from := binary.BigEndian.AppendUint64(nil, uint64(s.now().UnixNano()))
+	if err := s.kv.apply([]kvOp{{Key: metaKey("changelog-from"), Value: from}}); err != nil {
+		return fmt.Errorf("start the change log: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) where() string {

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -275,6 +277,14 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 			}
 		}
 		stmts := map[uuid.UUID]bool{}
+		logged, err := verifyChanges(r, ents, bad)
+		if err != nil {
+			return err
+		}
+		logFrom, err := changeLogStart(r)
+		if err != nil {
+			return err
+		}
 		if err := r.scan([]byte{pStatement}, nil, false, func(k, v []byte) (bool, error) {
 			id, ok := parseUUIDKey(k, pStatement)
 			if !ok {
@@ -304,6 +314,16 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 					bad("statement %s names entity %d, which leads to no live entity", id, ref)
 				}
 			}
+			// The change log has every statement recorded since it began, and
+			// every retraction made after the statement was recorded.
+			if rec.RecordedAt.UnixNano() >= logFrom {
+				if !logged[changeOf{StatementAdded, id}] {
+					bad("statement %s has no STATEMENT_ADDED entry in the change log", id)
+				}
+				if rt := rec.Retraction; rt != nil && rt.At.After(rec.RecordedAt) && !logged[changeOf{StatementRetracted, id}] {
+					bad("statement %s was retracted but the change log has no STATEMENT_RETRACTED entry", id)
+				}
+			}
 			return true, ctx.Err()
 		}); err != nil {
 			return err
@@ -320,6 +340,73 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// changeOf names a change-log entry about one statement or event.
+type changeOf struct {
+	kind ChangeKind
+	id   uuid.UUID
+}
+
+// verifyChanges reads the change log: every entry decodes, names entities
+// that exist, and is indexed under each entity it names. It returns the
+// statement and event entries it found.
+func verifyChanges(r kvReader, ents map[uint32]*entRec, bad func(string, ...any)) (map[changeOf]bool, error) {
+	logged := map[changeOf]bool{}
+	indexed := map[uint64]bool{}
+	if err := r.scan([]byte{pChangeOf}, nil, true, func(k, _ []byte) (bool, error) {
+		n, seq, ok := parseChangeOfKey(k)
+		if !ok || ents[n] == nil {
+			bad("change index entry %x is malformed or names no entity", k)
+			return true, nil
+		}
+		indexed[seq] = true
+		return true, nil
+	}); err != nil {
+		return nil, err
+	}
+	err := r.scan([]byte{pChange}, nil, false, func(k, v []byte) (bool, error) {
+		seq, ok := parseChangeKey(k)
+		if !ok {
+			bad("change key %x is malformed", k)
+			return true, nil
+		}
+		var c changeRec
+		if err := json.Unmarshal(v, &c); err != nil || c.Kind == 0 || int(c.Kind) >= len(changeNames) {
+			bad("change %d: corrupt record", seq)
+			return true, nil
+		}
+		for _, n := range []uint32{c.Entity, c.Other} {
+			if n != 0 && ents[n] == nil {
+				bad("change %d names entity %d, which does not exist", seq, n)
+			}
+		}
+		if c.Entity != 0 && !indexed[seq] {
+			bad("change %d (%s) is not in the per-entity index", seq, c.Kind)
+		}
+		switch {
+		case c.Statement != uuid.Nil:
+			logged[changeOf{c.Kind, c.Statement}] = true
+		case c.Event != uuid.Nil:
+			logged[changeOf{c.Kind, c.Event}] = true
+		}
+		return true, nil
+	})
+	return logged, err
+}
+
+// changeLogStart is when the store began its change log, in unix
+// nanoseconds: 0 for a store created with one, or the moment an older store
+// was first opened by a whosedata that keeps it.
+func changeLogStart(r kvReader) (int64, error) {
+	v, ok, err := r.get(metaKey("changelog-from"))
+	if err != nil || !ok {
+		return 0, err
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("corrupt change-log start (%d bytes)", len(v))
+	}
+	return int64(binary.BigEndian.Uint64(v)), nil
 }
 
 func docsOf(rec *stmtRec) []uint32 {
