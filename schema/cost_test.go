@@ -85,7 +85,8 @@ func TestCostLimit(t *testing.T) {
 }
 
 // TestDefaultCost pins the default budget at 50,000 objects, with aliased
-// pages of 500 entities.
+// pages of 500 entities: each costs its 500 entities and 6 for scanning the
+// 500 entities of the store, so 98 pages fit and 99 do not.
 func TestDefaultCost(t *testing.T) {
 	st := costStore(t, 500, 0)
 	sch, err := schema.New(st, schema.Options{Logger: discardLogger()})
@@ -102,12 +103,12 @@ func TestDefaultCost(t *testing.T) {
 		return b.String()
 	}
 	ctx := context.Background()
-	if codes := errorCodes(decode(t, sch.Exec(ctx, query(100), "", nil))); len(codes) != 0 {
-		t.Errorf("50,000 entities: codes %v, want none", codes)
+	if codes := errorCodes(decode(t, sch.Exec(ctx, query(98), "", nil))); len(codes) != 0 {
+		t.Errorf("98 pages (49,588): codes %v, want none", codes)
 	}
-	resp := decode(t, sch.Exec(ctx, query(101), "", nil))
+	resp := decode(t, sch.Exec(ctx, query(99), "", nil))
 	if codes := errorCodes(resp); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
-		t.Errorf("50,500 entities: codes %v, want [LIMIT_EXCEEDED]", codes)
+		t.Errorf("99 pages (50,094): codes %v, want [LIMIT_EXCEEDED]", codes)
 	}
 	if msg := firstMessage(resp); !strings.Contains(msg, "more than 50000 objects") {
 		t.Errorf("message %q does not name the default budget", msg)
@@ -120,19 +121,25 @@ func TestDefaultCost(t *testing.T) {
 
 func TestCostOptionsAndWithCost(t *testing.T) {
 	st := costStore(t, 10, 3) // 13 entities, 30 relations
-	const q = `{ entities(first: 100) { edges { node { key } } } }`
+	// 13 entities and 1 for the scan.
+	const q = `{ entities(first: 13) { edges { node { key } } } }`
 	ctx := context.Background()
 
-	small, err := schema.New(st, schema.Options{MaxCost: 12, Logger: discardLogger()})
+	small, err := schema.New(st, schema.Options{MaxCost: 13, Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if codes := errorCodes(decode(t, small.Exec(ctx, q, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
-		t.Errorf("13 entities with MaxCost 12: codes %v, want [LIMIT_EXCEEDED]", codes)
+		t.Errorf("13 entities with MaxCost 13: codes %v, want [LIMIT_EXCEEDED]", codes)
 	}
 	// WithCost overrides Options.MaxCost for one request.
-	if codes := errorCodes(decode(t, small.Exec(schema.WithCost(ctx, 13), q, "", nil))); len(codes) != 0 {
-		t.Errorf("13 entities with WithCost 13: codes %v, want none", codes)
+	if codes := errorCodes(decode(t, small.Exec(schema.WithCost(ctx, 14), q, "", nil))); len(codes) != 0 {
+		t.Errorf("13 entities with WithCost 14: codes %v, want none", codes)
+	}
+	// A list is charged at its bound before it runs: first: 100 costs 100
+	// although the store has 13 entities.
+	if codes := errorCodes(decode(t, small.Exec(schema.WithCost(ctx, 100), `{ entities(first: 100) { totalCount } }`, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
+		t.Errorf("first: 100 with WithCost 100: codes %v, want [LIMIT_EXCEEDED]", codes)
 	}
 	def, err := schema.New(st, schema.Options{Logger: discardLogger()})
 	if err != nil {
@@ -141,13 +148,13 @@ func TestCostOptionsAndWithCost(t *testing.T) {
 	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 5), q, "", nil))); len(codes) != 1 || codes[0] != "LIMIT_EXCEEDED" {
 		t.Errorf("13 entities with WithCost 5: codes %v, want [LIMIT_EXCEEDED]", codes)
 	}
-	// Every list counts: relations and their statements.
+	// Every list counts: relations and their statements, and the scan.
 	const rels = `{ relations(first: 30) { edges { node { statements { status } } } } }`
-	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 59), rels, "", nil))); len(codes) == 0 {
-		t.Error("30 relations and 30 statements fit a budget of 59")
+	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 60), rels, "", nil))); len(codes) == 0 {
+		t.Error("30 relations, 30 statements and a scan fit a budget of 60")
 	}
-	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 60), rels, "", nil))); len(codes) != 0 {
-		t.Errorf("30 relations and 30 statements with a budget of 60: codes %v", codes)
+	if codes := errorCodes(decode(t, def.Exec(schema.WithCost(ctx, 61), rels, "", nil))); len(codes) != 0 {
+		t.Errorf("30 relations, 30 statements and a scan with a budget of 61: codes %v", codes)
 	}
 }
 

@@ -32,6 +32,7 @@ type entityInput struct {
 
 // UpsertEntity is Mutation.upsertEntity.
 func (r *resolver) UpsertEntity(ctx context.Context, args struct{ Input entityInput }) (*entityResolver, error) {
+	r = r.request(ctx)
 	e, err := func() (*graph.Entity, error) {
 		if err := r.checkWrite(ctx); err != nil {
 			return nil, err
@@ -117,6 +118,7 @@ func (in *statementInput) graphInput() (graph.StatementInput, error) {
 
 // AddStatement is Mutation.addStatement.
 func (r *resolver) AddStatement(ctx context.Context, args struct{ Input statementInput }) (*relationResolver, error) {
+	r = r.request(ctx)
 	rel, err := func() (*graph.Relation, error) {
 		if err := r.checkWrite(ctx); err != nil {
 			return nil, err
@@ -140,6 +142,7 @@ type retractArgs struct {
 
 // RetractStatement is Mutation.retractStatement.
 func (r *resolver) RetractStatement(ctx context.Context, args retractArgs) (*relationResolver, error) {
+	r = r.request(ctx)
 	rel, err := func() (*graph.Relation, error) {
 		if err := r.checkWrite(ctx); err != nil {
 			return nil, err
@@ -163,6 +166,7 @@ type addAliasArgs struct {
 
 // AddAlias is Mutation.addAlias.
 func (r *resolver) AddAlias(ctx context.Context, args addAliasArgs) (*entityResolver, error) {
+	r = r.request(ctx)
 	e, err := func() (*graph.Entity, error) {
 		if err := r.checkWrite(ctx); err != nil {
 			return nil, err
@@ -182,6 +186,7 @@ type mergeArgs struct {
 
 // MergeEntities is Mutation.mergeEntities.
 func (r *resolver) MergeEntities(ctx context.Context, args mergeArgs) (*entityResolver, error) {
+	r = r.request(ctx)
 	e, err := func() (*graph.Entity, error) {
 		if err := r.checkWrite(ctx); err != nil {
 			return nil, err

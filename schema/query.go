@@ -14,6 +14,10 @@ import (
 // Entity is Query.entity: null when ref names nothing, an error when it is
 // ambiguous.
 func (r *resolver) Entity(ctx context.Context, args struct{ Ref string }) (*entityResolver, error) {
+	r = r.request(ctx)
+	if err := charge(ctx, 1); err != nil {
+		return nil, r.fail(ctx, "entity", err)
+	}
 	e, err := r.store.Entity(ctx, args.Ref)
 	switch {
 	case errors.Is(err, graph.ErrNotFound):
@@ -32,6 +36,7 @@ type entitiesArgs struct {
 
 // Entities is Query.entities.
 func (r *resolver) Entities(ctx context.Context, args entitiesArgs) (*entityConnection, error) {
+	r = r.request(ctx)
 	conn, err := func() (*entityConnection, error) {
 		var kind graph.EntityKind
 		if args.Kind != nil {
@@ -45,11 +50,15 @@ func (r *resolver) Entities(ctx context.Context, args entitiesArgs) (*entityConn
 		if err != nil {
 			return nil, err
 		}
+		settle, err := r.reserveScan(ctx, scanEntities, pageBound(args.First, graph.DefaultPageSize))
+		if err != nil {
+			return nil, err
+		}
 		page, err := r.store.Entities(ctx, kind, graph.Page{First: first, After: strArg(args.After)})
 		if err != nil {
 			return nil, err
 		}
-		return r.entityConnection(ctx, page, args.After != nil, none)
+		return r.entityConnection(page, args.After != nil, none, settle)
 	}()
 	if err != nil {
 		return nil, r.fail(ctx, "entities", err)
@@ -65,6 +74,7 @@ type searchArgs struct {
 
 // Search is Query.search.
 func (r *resolver) Search(ctx context.Context, args searchArgs) ([]*entityResolver, error) {
+	r = r.request(ctx)
 	out, err := func() ([]*entityResolver, error) {
 		kinds, err := kindsArg(args.Kinds)
 		if err != nil {
@@ -74,11 +84,15 @@ func (r *resolver) Search(ctx context.Context, args searchArgs) ([]*entityResolv
 		if err != nil {
 			return nil, err
 		}
+		settle, err := r.reserveScan(ctx, scanEntities, pageBound(args.First, graph.DefaultSearchResults))
+		if err != nil {
+			return nil, err
+		}
 		es, err := r.store.Search(ctx, args.Text, kinds, first)
 		if err != nil || none {
-			return []*entityResolver{}, err
+			return []*entityResolver{}, errors.Join(err, settle(0))
 		}
-		if err := charge(ctx, len(es)); err != nil {
+		if err := settle(len(es)); err != nil {
 			return nil, err
 		}
 		return r.entities(es), nil
@@ -98,6 +112,7 @@ type relationsArgs struct {
 
 // Relations is Query.relations.
 func (r *resolver) Relations(ctx context.Context, args relationsArgs) (*relationConnection, error) {
+	r = r.request(ctx)
 	conn, err := func() (*relationConnection, error) {
 		var t graph.RelationType
 		if args.Type != nil {
@@ -121,11 +136,15 @@ func (r *resolver) Relations(ctx context.Context, args relationsArgs) (*relation
 		if err != nil {
 			return nil, err
 		}
+		settle, err := r.reserveScan(ctx, scanRelations, pageBound(args.First, graph.DefaultPageSize))
+		if err != nil {
+			return nil, err
+		}
 		page, err := r.store.Relations(ctx, t, statuses, graph.Page{First: first, After: strArg(args.After)})
 		if err != nil {
 			return nil, err
 		}
-		return r.relationConnection(ctx, page, args.After != nil, none)
+		return r.relationConnection(page, args.After != nil, none, settle)
 	}()
 	if err != nil {
 		return nil, r.fail(ctx, "relations", err)
@@ -151,6 +170,7 @@ type queryLineageArgs struct {
 
 // Lineage is Query.lineage.
 func (r *resolver) Lineage(ctx context.Context, args queryLineageArgs) ([]*lineageHitResolver, error) {
+	r = r.request(ctx)
 	hits, err := r.lineage(ctx, args.Entity, args.lineageArgs)
 	if err != nil {
 		return nil, r.fail(ctx, "lineage", err)
@@ -159,7 +179,9 @@ func (r *resolver) Lineage(ctx context.Context, args queryLineageArgs) ([]*linea
 }
 
 // lineage runs one Lineage call for both lineage fields. Paths are loaded only
-// when the query selects them, by the same library call.
+// when the query selects them, by the same library call. Without first it
+// returns at most MaxLineageHits hits. It charges walkCost and the hits it
+// may return (twice that with paths, which it loads) before walking.
 func (r *resolver) lineage(ctx context.Context, ref string, args lineageArgs) ([]*lineageHitResolver, error) {
 	opts := graph.LineageOptions{MaxDepth: intArg(args.MaxDepth), Paths: graphql.HasSelectedField(ctx, "path")}
 	switch args.Direction {
@@ -185,18 +207,26 @@ func (r *resolver) lineage(ctx context.Context, ref string, args lineageArgs) ([
 	if err != nil {
 		return nil, err
 	}
-	if err := charge(ctx, 0); err != nil {
+	if args.First == nil {
+		first = MaxLineageHits
+	}
+	perHit := 1
+	if opts.Paths {
+		perHit = 2
+	}
+	settle, err := reserve(ctx, walkCost, perHit*pageBound(args.First, MaxLineageHits))
+	if err != nil {
 		return nil, err // the budget is spent: do not walk
 	}
 	opts.Limit = first
 	hits, err := r.store.Lineage(ctx, ref, opts)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, settle(0))
 	}
 	if none {
 		hits = nil
 	}
-	if err := charge(ctx, len(hits)); err != nil {
+	if err := settle(perHit * len(hits)); err != nil {
 		return nil, err
 	}
 	out := make([]*lineageHitResolver, len(hits))
@@ -216,6 +246,7 @@ type pathsArgs struct {
 
 // Paths is Query.paths.
 func (r *resolver) Paths(ctx context.Context, args pathsArgs) ([]*pathResolver, error) {
+	r = r.request(ctx)
 	out, err := func() ([]*pathResolver, error) {
 		types, err := typesArg(args.Types)
 		if err != nil {
@@ -229,14 +260,18 @@ func (r *resolver) Paths(ctx context.Context, args pathsArgs) ([]*pathResolver, 
 		if args.MaxDepth != nil && maxDepth <= 0 {
 			return nil, fmt.Errorf("%w: maxDepth must be at least 1 (got %d)", graph.ErrInvalid, maxDepth)
 		}
+		settle, err := reserve(ctx, walkCost, pageBound(args.First, graph.DefaultPaths))
+		if err != nil {
+			return nil, err // the budget is spent: do not walk
+		}
 		paths, err := r.store.Paths(ctx, args.From, args.To, graph.PathOptions{MaxDepth: maxDepth, Types: types, First: first})
 		if err != nil {
-			return nil, err
+			return nil, errors.Join(err, settle(0))
 		}
 		if none {
 			paths = nil
 		}
-		if err := charge(ctx, len(paths)); err != nil {
+		if err := settle(len(paths)); err != nil {
 			return nil, err
 		}
 		out := make([]*pathResolver, len(paths))
@@ -257,8 +292,11 @@ type neighborhoodArgs struct {
 	Limit  *int32
 }
 
-// Neighborhood is Query.neighborhood.
+// Neighborhood is Query.neighborhood. It charges walkCost before walking,
+// and walks only when nodes or relations are selected; otherwise it only
+// checks that the entity exists. Nodes and relations charge their items.
 func (r *resolver) Neighborhood(ctx context.Context, args neighborhoodArgs) (*subgraphResolver, error) {
+	r = r.request(ctx)
 	depth, limit := intArg(args.Depth), intArg(args.Limit)
 	var err error
 	switch {
@@ -266,10 +304,21 @@ func (r *resolver) Neighborhood(ctx context.Context, args neighborhoodArgs) (*su
 		err = fmt.Errorf("%w: depth must be at least 1 (got %d)", graph.ErrInvalid, depth)
 	case args.Limit != nil && limit <= 0:
 		err = fmt.Errorf("%w: limit must be at least 1 (got %d)", graph.ErrInvalid, limit)
+	case args.Depth != nil && depth > graph.MaxNeighborhoodDepth:
+		err = fmt.Errorf("%w: depth is %d; the maximum is %d", graph.ErrLimit, depth, graph.MaxNeighborhoodDepth)
+	case args.Limit != nil && limit > graph.MaxNeighborhoodLimit:
+		err = fmt.Errorf("%w: limit is %d; the maximum is %d", graph.ErrLimit, limit, graph.MaxNeighborhoodLimit)
 	}
-	var g *graph.Subgraph
 	if err == nil {
+		err = charge(ctx, walkCost)
+	}
+	g := &graph.Subgraph{}
+	switch {
+	case err != nil:
+	case graphql.HasSelectedField(ctx, "nodes") || graphql.HasSelectedField(ctx, "relations"):
 		g, err = r.store.Neighborhood(ctx, args.Entity, depth, limit)
+	default:
+		_, err = r.store.Entity(ctx, args.Entity)
 	}
 	if err != nil {
 		return nil, r.fail(ctx, "neighborhood", err)
@@ -286,6 +335,7 @@ type disputesArgs struct {
 
 // Disputes is Query.disputes.
 func (r *resolver) Disputes(ctx context.Context, args disputesArgs) (*entityConnection, error) {
+	r = r.request(ctx)
 	conn, err := func() (*entityConnection, error) {
 		var status graph.DisputeStatus
 		if args.Status != nil {
@@ -299,11 +349,15 @@ func (r *resolver) Disputes(ctx context.Context, args disputesArgs) (*entityConn
 		if err != nil {
 			return nil, err
 		}
+		settle, err := r.reserveScan(ctx, scanEntities, pageBound(args.First, graph.DefaultPageSize))
+		if err != nil {
+			return nil, err
+		}
 		page, err := r.store.Disputes(ctx, strArg(args.Party), status, graph.Page{First: first, After: strArg(args.After)})
 		if err != nil {
 			return nil, err
 		}
-		return r.entityConnection(ctx, page, args.After != nil, none)
+		return r.entityConnection(page, args.After != nil, none, settle)
 	}()
 	if err != nil {
 		return nil, r.fail(ctx, "disputes", err)
@@ -311,9 +365,14 @@ func (r *resolver) Disputes(ctx context.Context, args disputesArgs) (*entityConn
 	return conn, nil
 }
 
-// Stats is Query.stats.
+// Stats is Query.stats: the counts read once per request (storeSizes), and
+// charged as a scan of everything they count.
 func (r *resolver) Stats(ctx context.Context) (*statsResolver, error) {
-	s, err := r.store.Stats(ctx)
+	r = r.request(ctx)
+	if _, err := r.reserveScan(ctx, scanAll, 0); err != nil {
+		return nil, r.fail(ctx, "stats", err)
+	}
+	s, err := r.storeSizes(ctx)
 	if err != nil {
 		return nil, r.fail(ctx, "stats", err)
 	}
@@ -322,6 +381,10 @@ func (r *resolver) Stats(ctx context.Context) (*statsResolver, error) {
 
 // Node is Query.node: null when nothing has the id.
 func (r *resolver) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nodeResolver, error) {
+	r = r.request(ctx)
+	if err := charge(ctx, 1); err != nil {
+		return nil, r.fail(ctx, "node", err)
+	}
 	id, err := idArg("id", args.ID)
 	if err != nil {
 		return nil, r.fail(ctx, "node", err)

@@ -32,11 +32,20 @@ const (
 	// maxParallelism bounds the resolvers of one request running at once;
 	// they are mostly in-memory work, so a few suffice.
 	maxParallelism = 8
+	// MaxOverlapPairs bounds the pairs of same-named fields graphql-go's
+	// validation compares in one document (OverlapValidationLimit): the
+	// comparison is quadratic, and 10,000 copies of one field took 5 GB
+	// without it. The introspection query GraphiQL sends needs far fewer.
+	// More gives LIMIT_EXCEEDED.
+	MaxOverlapPairs = 10_000
+	// MaxSelections bounds the fields a document expands to once its
+	// fragments are spread; more gives LIMIT_EXCEEDED.
+	MaxSelections = 10_000
 )
 
 // Options configure New. The zero value allows writes, logs to
-// slog.Default(), limits query depth to DefaultMaxDepth and the items of one
-// response to DefaultMaxCost.
+// slog.Default(), limits query depth to DefaultMaxDepth, the cost of one
+// request to DefaultMaxCost and its response to DefaultMaxResponseBytes.
 type Options struct {
 	// CanWrite reports whether the request in ctx may change the store; nil
 	// allows every request. When it returns false, every mutation fails with
@@ -51,10 +60,16 @@ type Options struct {
 	// MaxDepth is the query depth limit; 0 means DefaultMaxDepth.
 	MaxDepth int
 	// MaxCost is the execution budget of a request: the most list items
-	// it may return, summed over all its list fields. 0 means
-	// DefaultMaxCost. A request whose context carries a budget from
-	// WithCost uses that one instead. Going over it gives LIMIT_EXCEEDED.
+	// it may return, summed over all its list fields, plus the work of its
+	// walks and scans, charged before they run. 0 means DefaultMaxCost. A
+	// request whose context carries a budget from WithCost uses that one
+	// instead. Going over it gives LIMIT_EXCEEDED.
 	MaxCost int
+	// MaxResponseBytes bounds the JSON of one response (strings, keys and
+	// punctuation, charged as fields resolve); 0 means
+	// DefaultMaxResponseBytes. Going over it stops the request, which
+	// answers with one LIMIT_EXCEEDED error and no data.
+	MaxResponseBytes int64
 }
 
 // New returns the whosedata GraphQL schema answering from store. It returns an
@@ -73,13 +88,18 @@ func New(store *graph.Store, opts Options) (*graphql.Schema, error) {
 	if opts.MaxCost <= 0 {
 		opts.MaxCost = DefaultMaxCost
 	}
+	if opts.MaxResponseBytes <= 0 {
+		opts.MaxResponseBytes = DefaultMaxResponseBytes
+	}
 	root := &resolver{store: store, opts: opts}
 	s, err := graphql.ParseSchema(SDL, root,
 		graphql.UseStringDescriptions(),
 		graphql.UseFieldResolvers(),
 		graphql.MaxDepth(opts.MaxDepth),
 		graphql.MaxParallelism(maxParallelism),
-		graphql.Tracer(costTracer{max: opts.MaxCost}),
+		graphql.OverlapValidationLimit(MaxOverlapPairs),
+		graphql.MaxSelections(MaxSelections),
+		graphql.Tracer(costTracer{max: opts.MaxCost, maxBytes: opts.MaxResponseBytes}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
@@ -89,9 +109,19 @@ func New(store *graph.Store, opts Options) (*graphql.Schema, error) {
 
 // resolver is the root resolver: Query and Mutation fields are its methods,
 // and every object resolver keeps a pointer to it for the store and options.
+// The root fields work on a copy of their own that also carries the
+// request's budget (request), so that the objects they return can charge
+// their strings without a context.
 type resolver struct {
 	store *graph.Store
 	opts  Options
+	b     *budget // the request's budget; nil on the shared root
+}
+
+// request returns a copy of the root resolver carrying the budget of the
+// request in ctx. Every Query and Mutation field calls it first.
+func (r *resolver) request(ctx context.Context) *resolver {
+	return &resolver{store: r.store, opts: r.opts, b: budgetFrom(ctx)}
 }
 
 // firstArg checks a first argument against the most the field returns and

@@ -31,23 +31,28 @@ func (r *resolver) entities(es []*graph.Entity) []*entityResolver {
 }
 
 func (x *entityResolver) ID() graphql.ID { return graphql.ID(x.e.ID.String()) }
-func (x *entityResolver) Key() string    { return x.e.Key }
-func (x *entityResolver) Kind() string   { return x.e.Kind.String() }
-func (x *entityResolver) Name() string   { return x.e.Name }
+
+// The string fields charge their bytes to the request's budget (x.r.b); see
+// cost.go.
+func (x *entityResolver) Key() string  { return x.r.b.text(x.e.Key) }
+func (x *entityResolver) Kind() string { return x.e.Kind.String() }
+func (x *entityResolver) Name() string { return x.r.b.text(x.e.Name) }
 
 func (x *entityResolver) Aliases() []string {
 	if x.e.Aliases == nil {
 		return []string{}
 	}
-	return x.e.Aliases
+	return x.r.b.texts(x.e.Aliases)
 }
 
-func (x *entityResolver) Description() *string { return optString(x.e.Description) }
+func (x *entityResolver) Description() *string { return x.r.optText(x.e.Description) }
 
-func (x *entityResolver) Attributes() []graph.Attribute { return attributesOut(x.e.Attributes) }
+func (x *entityResolver) Attributes() []graph.Attribute {
+	return x.r.attributesOut(x.e.Attributes)
+}
 
 func (x *entityResolver) Attribute(args struct{ Key string }) *string {
-	return attributeOut(x.e.Attributes, args.Key)
+	return x.r.attributeOut(x.e.Attributes, args.Key)
 }
 
 type entityRelationsArgs struct {
@@ -58,7 +63,8 @@ type entityRelationsArgs struct {
 }
 
 // Relations is one library call per entity: graph has no batch form of
-// EntityRelations.
+// EntityRelations. It charges one object for looking and the page it may
+// return before the call.
 func (x *entityResolver) Relations(ctx context.Context, args entityRelationsArgs) (*relationConnection, error) {
 	conn, err := x.relations(ctx, args)
 	if err != nil {
@@ -84,14 +90,15 @@ func (x *entityResolver) relations(ctx context.Context, args entityRelationsArgs
 		return nil, err
 	}
 	// Once the budget is spent, nested lists fail before loading anything.
-	if err := charge(ctx, 0); err != nil {
+	settle, err := reserve(ctx, 1, pageBound(args.First, graph.DefaultPageSize))
+	if err != nil {
 		return nil, err
 	}
 	page, err := x.r.store.EntityRelations(ctx, x.e.ID.String(), dir, types, graph.Page{First: first, After: strArg(args.After)})
 	if err != nil {
 		return nil, err
 	}
-	return x.r.relationConnection(ctx, page, args.After != nil, none)
+	return x.r.relationConnection(page, args.After != nil, none, settle)
 }
 
 func (x *entityResolver) Lineage(ctx context.Context, args lineageArgs) ([]*lineageHitResolver, error) {
@@ -129,10 +136,12 @@ func (x *relationResolver) Status() string        { return x.rel.Status.String()
 func (x *relationResolver) ValidFrom() *Date      { return dateOut(x.rel.ValidFrom) }
 func (x *relationResolver) ValidTo() *Date        { return dateOut(x.rel.ValidTo) }
 
-func (x *relationResolver) Attributes() []graph.Attribute { return attributesOut(x.rel.Attributes) }
+func (x *relationResolver) Attributes() []graph.Attribute {
+	return x.r.attributesOut(x.rel.Attributes)
+}
 
 func (x *relationResolver) Attribute(args struct{ Key string }) *string {
-	return attributeOut(x.rel.Attributes, args.Key)
+	return x.r.attributeOut(x.rel.Attributes, args.Key)
 }
 
 func (x *relationResolver) Statements(ctx context.Context) ([]*statementResolver, error) {
@@ -158,7 +167,7 @@ func (x *statementResolver) Status() string             { return x.st.Status.Str
 func (x *statementResolver) ClaimedBy() *entityResolver { return x.r.entity(x.st.ClaimedBy) }
 func (x *statementResolver) Date() *Date                { return dateOut(x.st.Date) }
 func (x *statementResolver) Dispute() *entityResolver   { return x.r.entity(x.st.Dispute) }
-func (x *statementResolver) Note() *string              { return optString(x.st.Note) }
+func (x *statementResolver) Note() *string              { return x.r.optText(x.st.Note) }
 func (x *statementResolver) RecordedAt() DateTime       { return DateTime{t: x.st.RecordedAt} }
 
 func (x *statementResolver) Evidence(ctx context.Context) ([]*evidenceResolver, error) {
@@ -176,6 +185,7 @@ func (x *statementResolver) RetractedReason() *string {
 	if x.st.Retraction == nil {
 		return nil
 	}
+	x.r.b.text(x.st.Retraction.Reason)
 	return &x.st.Retraction.Reason
 }
 
@@ -201,8 +211,8 @@ type evidenceResolver struct {
 }
 
 func (x *evidenceResolver) Document() *entityResolver { return x.r.entity(x.ev.Document) }
-func (x *evidenceResolver) URL() *string              { return optString(x.ev.URL) }
-func (x *evidenceResolver) Quote() *string            { return optString(x.ev.Quote) }
+func (x *evidenceResolver) URL() *string              { return x.r.optText(x.ev.URL) }
+func (x *evidenceResolver) Quote() *string            { return x.r.optText(x.ev.Quote) }
 
 // nodeResolver is the Node interface: exactly one of its fields is set.
 type nodeResolver struct {
@@ -358,16 +368,16 @@ type entityEdge struct {
 	Node   *entityResolver
 }
 
-// entityConnection builds a connection from a page and charges its edges
-// against the request's budget; none drops the one item asked for to honour
+// entityConnection builds a connection from a page and settles the charge
+// reserved for its edges; none drops the one item asked for to honour
 // first: 0.
-func (r *resolver) entityConnection(ctx context.Context, p *graph.EntityPage, after, none bool) (*entityConnection, error) {
+func (r *resolver) entityConnection(p *graph.EntityPage, after, none bool, settle func(int) error) (*entityConnection, error) {
 	c := &entityConnection{Edges: []entityEdge{}, TotalCount: int32(p.Total)}
 	if none {
 		c.PageInfo = pageInfo{HasNextPage: len(p.Entities) > 0, HasPreviousPage: after}
-		return c, nil
+		return c, settle(0)
 	}
-	if err := charge(ctx, len(p.Entities)); err != nil {
+	if err := settle(len(p.Entities)); err != nil {
 		return nil, err
 	}
 	for i, e := range p.Entities {
@@ -389,13 +399,13 @@ type relationEdge struct {
 	Node   *relationResolver
 }
 
-func (r *resolver) relationConnection(ctx context.Context, p *graph.RelationPage, after, none bool) (*relationConnection, error) {
+func (r *resolver) relationConnection(p *graph.RelationPage, after, none bool, settle func(int) error) (*relationConnection, error) {
 	c := &relationConnection{Edges: []relationEdge{}, TotalCount: int32(p.Total)}
 	if none {
 		c.PageInfo = pageInfo{HasNextPage: len(p.Relations) > 0, HasPreviousPage: after}
-		return c, nil
+		return c, settle(0)
 	}
-	if err := charge(ctx, len(p.Relations)); err != nil {
+	if err := settle(len(p.Relations)); err != nil {
 		return nil, err
 	}
 	for i, rel := range p.Relations {
@@ -405,23 +415,33 @@ func (r *resolver) relationConnection(ctx context.Context, p *graph.RelationPage
 	return c, nil
 }
 
-func optString(s string) *string {
+// optText is an optional string field: null when empty, and otherwise
+// charged to the request's byte budget.
+func (r *resolver) optText(s string) *string {
 	if s == "" {
 		return nil
 	}
+	r.b.text(s)
 	return &s
 }
 
-func attributesOut(attrs []graph.Attribute) []graph.Attribute {
+// attributesOut returns attrs for the attributes field, charging all their
+// keys and values to the byte budget.
+func (r *resolver) attributesOut(attrs []graph.Attribute) []graph.Attribute {
 	if attrs == nil {
 		return []graph.Attribute{}
+	}
+	for i := range attrs {
+		r.b.text(attrs[i].Key)
+		r.b.text(attrs[i].Value)
 	}
 	return attrs
 }
 
-func attributeOut(attrs []graph.Attribute, key string) *string {
+func (r *resolver) attributeOut(attrs []graph.Attribute, key string) *string {
 	for i := range attrs {
 		if attrs[i].Key == key {
+			r.b.text(attrs[i].Value)
 			return &attrs[i].Value
 		}
 	}

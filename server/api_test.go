@@ -72,8 +72,9 @@ func smallBatch() *graph.Batch {
 }
 
 // newAPI serves the real schema over a fresh in-memory store holding
-// smallBatch, with cfg's limits and access settings. Logs of the schema and
-// the server, at every level, go to api.logs.
+// smallBatch, with cfg's limits and access settings, as a handler reachable
+// from this machine only (Config.Loopback). Logs of the schema and the
+// server, at every level, go to api.logs.
 func newAPI(t testing.TB, cfg server.Config) *api {
 	t.Helper()
 	st, err := graph.OpenInMemory()
@@ -94,7 +95,7 @@ func newAPI(t testing.TB, cfg server.Config) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Schema, cfg.Logger = sch, log
+	cfg.Schema, cfg.Logger, cfg.Loopback = sch, log, true
 	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -124,14 +125,20 @@ func (a *answer) codes() []string {
 }
 
 // do sends one request through the handler and decodes a JSON answer;
-// headers come in pairs.
+// headers come in pairs. The Host is 127.0.0.1 unless a "Host" pair says
+// otherwise.
 func (a *api) do(t testing.TB, method, target, contentType string, body io.Reader, headers ...string) *answer {
 	t.Helper()
 	req := httptest.NewRequest(method, target, body)
+	req.Host = "127.0.0.1"
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == "Host" {
+			req.Host = headers[i+1]
+			continue
+		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	rec := httptest.NewRecorder()
@@ -272,8 +279,9 @@ func TestCORSWithSchema(t *testing.T) {
 }
 
 func TestWrapContext(t *testing.T) {
-	// The command can give each request a budget of its own.
-	a := newAPI(t, server.Config{WrapContext: func(ctx context.Context) context.Context { return schema.WithCost(ctx, 2) }})
+	// The command can give each request a budget of its own: two entities
+	// and one for scanning the store's five.
+	a := newAPI(t, server.Config{WrapContext: func(ctx context.Context) context.Context { return schema.WithCost(ctx, 3) }})
 	wantOK(t, a.gql(t, `{ entities(first: 2) { edges { node { key } } } }`, nil))
 	wantCode(t, a.gql(t, `{ entities(first: 3) { edges { node { key } } } }`, nil), http.StatusOK, "LIMIT_EXCEEDED")
 }

@@ -136,10 +136,14 @@ func TestBadTenMegabyteString(t *testing.T) {
 			t.Errorf("%s: message %q does not name the field", field, ans.Errors[0].Message)
 		}
 	}
-	// And in a query string literal.
+	// And in a query string literal, which the query size limit (64 KiB
+	// by default) refuses before it is parsed.
 	ans = a.do(t, http.MethodPost, "/graphql", "application/graphql",
 		strings.NewReader(`{ search(text: "`+under+`") { key } }`))
-	wantCode(t, ans, http.StatusOK, "LIMIT_EXCEEDED")
+	wantCode(t, ans, http.StatusRequestEntityTooLarge, "LIMIT_EXCEEDED")
+	if !strings.Contains(ans.Errors[0].Message, "query") || !strings.Contains(ans.Errors[0].Message, "64 KiB") {
+		t.Errorf("message %q does not name the query limit", ans.Errors[0].Message)
+	}
 	if ans := a.gql(t, `{ entity(ref: "big") { key } }`, nil); ans.Data["entity"] != nil {
 		t.Errorf("an entity was created: %s", ans.raw)
 	}

@@ -18,7 +18,8 @@
 //   - metrics.go: the Prometheus registry of one Server (nothing global) and
 //     [Gauge], the hook for values the server cannot measure itself.
 //   - operation.go: a small GraphQL lexer that finds an operation's type, so
-//     GET requests can refuse mutations with a clear message.
+//     GET requests can refuse mutations with a clear message, and counts a
+//     document's fields and aliases before it is parsed.
 //   - playground.go: the embedded GraphiQL bundle (built by
 //     playground/build.sh) and the page shown when it is not built.
 //
@@ -28,13 +29,36 @@
 // call [WriteAllowed] with their context and fail with UNAUTHENTICATED when it
 // returns false. [WriteAllowed] is true when a token is configured and the
 // request carries it as "Authorization: Bearer <token>", or when no token is
-// configured and the server listens on a loopback address. A request with a
-// wrong bearer token is refused with HTTP 401 before any execution. GET
-// requests never write.
+// configured, the server is reachable from this machine only and the request
+// comes from no web page or from this server's own (no Origin header, the same
+// origin, or an origin listed in Config.AllowedOrigins other than "*"). A
+// request with a wrong bearer token is refused with HTTP 401 before any
+// execution. GET requests never write.
 //
-// Browsers cannot send application/json or application/graphql to another
-// origin without a CORS preflight, and the server accepts no other POST body
-// types, so a web page from a foreign origin cannot make a local server write.
+// "Reachable from this machine only" is decided by [Server.Serve] from its
+// listener (127.0.0.0/8 or ::1), and by [Server.Handler] from
+// Config.Loopback, which an embedder must set: by default a mounted handler
+// is read-only without a token, wherever Config.Addr points.
+//
+// Such a server, without a token, answers only to Host headers that name
+// this machine (localhost, 127.0.0.0/8, [::1], any port) or that
+// Config.AllowedHosts lists, and refuses others with HTTP 403: a web page
+// whose DNS name is rebound to 127.0.0.1 sends its own name as Host.
+//
+// # Limits
+//
+// Before a document is parsed: Config.MaxBodyBytes (413), MaxQueryBytes
+// (413), MaxFields and MaxAliases (400, LIMIT_EXCEEDED). During execution:
+// Config.RequestTimeout (LIMIT_EXCEEDED); the response must then be written
+// within 2 s more. The schema adds its own budgets (see package schema).
+//
+// # Media types
+//
+// /graphql answers application/graphql-response+json to clients that name
+// it in Accept at least as acceptable as application/json, with the status
+// codes of the GraphQL-over-HTTP spec (400 for a request that failed before
+// execution, with no data; 200 once it executed), and application/json with
+// 200 to everyone else.
 //
 // # Metrics
 //

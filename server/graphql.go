@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -43,6 +44,10 @@ func badInput(status int, message string) *badRequest {
 // without a token may write.
 func (s *Server) graphqlHandler(loopback bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every answer, refusals included, has the media type the client
+		// accepts (GraphQL over HTTP); writeJSON and writeError keep it.
+		mediaType := responseMediaType(r.Header.Get("Accept"))
+		w.Header().Set("Content-Type", mediaType)
 		check := checkToken(r, s.cfg.Token)
 		if check == tokenWrong {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="whosedata", error="invalid_token"`)
@@ -65,6 +70,7 @@ func (s *Server) graphqlHandler(loopback bool) http.Handler {
 			req, err = s.requestFromBody(w, r)
 		case http.MethodOptions:
 			// A preflight from an origin CORS does not allow, or CORS off.
+			w.Header().Del("Content-Type")
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
 			w.WriteHeader(http.StatusNoContent)
 			return
@@ -75,14 +81,20 @@ func (s *Server) graphqlHandler(loopback bool) http.Handler {
 		if err == nil && req.Query == "" {
 			err = badInput(http.StatusBadRequest, `missing "query"`)
 		}
+		if err == nil {
+			err = s.checkDocument(req.Query)
+		}
 		if bad, ok := errors.AsType[*badRequest](err); ok {
 			s.refuse(w, bad.status, bad.code, bad.message)
 			return
 		}
 
-		write := r.Method == http.MethodPost && mayWrite(s.cfg.Token != "", check, loopback)
+		origin := r.Header.Get("Origin")
+		trusted := origin == "" || sameOrigin(r, origin) || s.origins[origin]
+		write := r.Method == http.MethodPost && mayWrite(s.cfg.Token != "", check, loopback, trusted)
 		ctx := context.WithValue(r.Context(), writeKey, write)
-		ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+		deadline := time.Now().Add(s.cfg.RequestTimeout)
+		ctx, cancel := context.WithDeadline(ctx, deadline)
 		defer cancel()
 		if s.cfg.WrapContext != nil {
 			ctx = s.cfg.WrapContext(ctx)
@@ -110,8 +122,32 @@ func (s *Server) graphqlHandler(loopback bool) http.Handler {
 			out[i] = pub
 		}
 		resp.Errors = out
-		writeJSON(w, http.StatusOK, resp)
+		// A client that reads slowly must not hold the handler: the
+		// response is written by the request's deadline and a little more.
+		// (Not every ResponseWriter has deadlines; then there is none.)
+		_ = http.NewResponseController(w).SetWriteDeadline(deadline.Add(writeGrace))
+		writeJSON(w, responseStatus(mediaType, resp), resp)
 	})
+}
+
+// checkDocument refuses a GraphQL document larger than the limits of Config
+// before graphql-go parses and validates it, which takes time and memory
+// that grow faster than the document.
+func (s *Server) checkDocument(doc string) error {
+	if len(doc) > s.cfg.MaxQueryBytes {
+		return &badRequest{status: http.StatusRequestEntityTooLarge, code: CodeLimitExceeded,
+			message: fmt.Sprintf("the query is %s long; the limit is %s (pass large values as variables)", byteCount(int64(len(doc))), byteCount(int64(s.cfg.MaxQueryBytes)))}
+	}
+	c := countSelections(doc)
+	switch {
+	case c.fields > s.cfg.MaxFields:
+		return &badRequest{status: http.StatusBadRequest, code: CodeLimitExceeded,
+			message: fmt.Sprintf("the query selects %d fields; the limit is %d", c.fields, s.cfg.MaxFields)}
+	case c.aliases > s.cfg.MaxAliases:
+		return &badRequest{status: http.StatusBadRequest, code: CodeLimitExceeded,
+			message: fmt.Sprintf("the query has %d aliases; the limit is %d", c.aliases, s.cfg.MaxAliases)}
+	}
+	return nil
 }
 
 // refuse answers a request refused before execution, as writeError does, and

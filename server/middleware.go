@@ -22,7 +22,25 @@ func (s *Server) routes(loopback bool) http.Handler {
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("GET /{$}", s.playground.servePage)
 	mux.HandleFunc("GET /playground/{file}", s.playground.serveAsset)
-	return s.observe(mux)
+	return s.observe(s.checkHost(loopback, mux))
+}
+
+// checkHost refuses, with HTTP 403, requests whose Host is not a local name
+// or an allowed host when the server trusts loopback (reachable from this
+// machine only, and no token): see hostIsLocal on DNS rebinding. Otherwise
+// it returns next unchanged.
+func (s *Server) checkHost(loopback bool, next http.Handler) http.Handler {
+	if !loopback || s.cfg.Token != "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hostIsLocal(r.Host) && !s.hosts[hostName(r.Host)] {
+			s.refuse(w, http.StatusForbidden, CodeBadInput, fmt.Sprintf(
+				"Host %q is not a name of this server: without a token it answers only to localhost, 127.0.0.1 and [::1] (allow more with --allowed-host)", r.Host))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // observe wraps every request: it gives the request an id (in the context and

@@ -164,3 +164,76 @@ func (l *lexer) skipString() {
 func isNameStart(c byte) bool { return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool     { return '0' <= c && c <= '9' }
 func isName(tok string) bool  { return tok != "" && isNameStart(tok[0]) }
+
+// docCounts are what a document asks for, counted from its text before it
+// is parsed: the fields (and fragment spreads) of its selection sets, and
+// the aliases among them.
+type docCounts struct{ fields, aliases int }
+
+// countSelections counts the fields and aliases of a GraphQL document with
+// the lexer, so that a document too large to validate cheaply is refused
+// before graphql-go parses it. Names inside arguments, variable definitions
+// and directives, type conditions and fragment names are not fields; a
+// fragment spread counts as one field (graphql.MaxSelections bounds what
+// spreads expand to). A malformed document is counted as far as it goes; the
+// parser then rejects it.
+func countSelections(doc string) docCounts {
+	var c docCounts
+	lx := lexer{src: doc}
+	braces, parens := 0, 0
+	skipName := false // the next name is a directive, type condition or fragment name
+	dots := 0         // consecutive "." tokens: three make a spread
+	var prev string   // the previous name in a selection set, until we know if it is an alias
+	for {
+		tok, ok := lx.next()
+		if !ok {
+			break
+		}
+		if tok != "." {
+			dots = 0
+		}
+		switch tok {
+		case "(":
+			parens++
+			continue
+		case ")":
+			parens--
+			continue
+		}
+		if parens > 0 {
+			continue
+		}
+		switch {
+		case tok == "{":
+			braces++
+			skipName = false // "... {": an inline fragment without a type
+		case tok == "}":
+			braces--
+		case braces == 0:
+			// Operation and fragment headers.
+		case tok == ".":
+			if dots++; dots == 3 {
+				skipName = true
+				c.fields++ // a spread or an inline fragment
+			}
+		case tok == "@":
+			skipName = true
+		case tok == ":":
+			if prev != "" {
+				c.aliases++
+				skipName = true // the field name after the alias
+			}
+		case isName(tok):
+			if skipName {
+				skipName = tok == "on" // "... on Type": the type follows
+				prev = ""
+				continue
+			}
+			c.fields++
+			prev = tok
+			continue
+		}
+		prev = ""
+	}
+	return c
+}

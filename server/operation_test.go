@@ -41,3 +41,26 @@ func FuzzOperationType(f *testing.F) {
 		}
 	})
 }
+
+func TestCountSelections(t *testing.T) {
+	for _, c := range []struct {
+		doc             string
+		fields, aliases int
+	}{
+		{`{ a }`, 1, 0},
+		{`{ a b { c d } }`, 4, 0},
+		{`{ x: a y: a { z: b } }`, 3, 3},
+		{`query Q($v: Int = 3, $w: [In!] = [{a: 1}]) @dir(x: "y") { a(first: $v, o: {k: "}{", l: [1, 2]}) @skip(if: false) { b } }`, 2, 0},
+		{`{ ...F ... on T { a } ... { b } ... @include(if: true) { c } } fragment F on T { d e }`, 9, 0},
+		{`{ a # b c d
+		  "not a field" }`, 1, 0},
+		{`{ __typename s: __schema { types { name } } }`, 4, 1},
+		{`{ a(s: """ { b c } """) }`, 1, 0},
+		{`{ a { b `, 2, 0},
+	} {
+		got := countSelections(c.doc)
+		if got.fields != c.fields || got.aliases != c.aliases {
+			t.Errorf("countSelections(%q) = %d fields, %d aliases; want %d, %d", c.doc, got.fields, got.aliases, c.fields, c.aliases)
+		}
+	}
+}

@@ -19,6 +19,14 @@ const (
 	DefaultAddr           = "127.0.0.1:8080"
 	DefaultMaxBodyBytes   = 1 << 20 // 1 MiB
 	DefaultRequestTimeout = 10 * time.Second
+	// DefaultMaxQueryBytes bounds the GraphQL document of a request (not
+	// its variables); a longer one is refused with HTTP 413.
+	DefaultMaxQueryBytes = 64 << 10
+	// DefaultMaxFields bounds the fields (and fragment spreads) written in
+	// a document; DefaultMaxAliases the aliases among them. More is refused
+	// with HTTP 400 and LIMIT_EXCEEDED before the document is parsed.
+	DefaultMaxFields  = 1000
+	DefaultMaxAliases = 100
 )
 
 // HTTP server timeouts. They bound slow clients; the execution time of a
@@ -29,6 +37,10 @@ const (
 	writeSlack        = 10 * time.Second // added to RequestTimeout for WriteTimeout
 	idleTimeout       = 2 * time.Minute
 	maxHeaderBytes    = 64 << 10
+	// writeGrace is how long writing a response may take beyond the
+	// request's deadline: execution stops at the deadline, and a client
+	// that reads slowly cannot hold the handler much longer.
+	writeGrace = 2 * time.Second
 	// shutdownGrace is how long Serve waits for requests in flight once its
 	// context is done, before it closes the remaining connections.
 	shutdownGrace = 10 * time.Second
@@ -38,7 +50,22 @@ const (
 // values of the other fields with defaults.
 type Config struct {
 	// Addr is the TCP address ListenAndServe listens on. Default DefaultAddr.
+	// It does not decide who may write: Serve looks at its listener, and
+	// Handler at Loopback.
 	Addr string
+	// Loopback states that the handler Handler returns is reachable from
+	// this machine only (a loopback listener, or a proxy only local clients
+	// reach). Only then may requests without a token write, and only with a
+	// local Host (see AllowedHosts). It is false by default, so that an
+	// embedder who mounts Handler publicly gets a read-only server unless a
+	// token is set. Serve ignores it and decides from its listener.
+	Loopback bool
+	// AllowedHosts lists host names or addresses ("whosedata.lan",
+	// "192.0.2.7"), any port, that a server reachable from this machine only
+	// and without a token answers to besides localhost, 127.0.0.0/8 and
+	// [::1]. Requests naming another Host get HTTP 403: a web page that
+	// rebinds its DNS name to 127.0.0.1 must not reach the store.
+	AllowedHosts []string
 	// Schema is the GraphQL schema to serve. Required.
 	Schema *graphql.Schema
 	// Token, when set, is the bearer token that allows mutations: requests
@@ -53,8 +80,15 @@ type Config struct {
 	// DefaultMaxBodyBytes. A larger body is refused with HTTP 413.
 	MaxBodyBytes int64
 	// RequestTimeout bounds the execution of one GraphQL request. Default
-	// DefaultRequestTimeout. Exceeding it gives the error code LIMIT_EXCEEDED.
+	// DefaultRequestTimeout. Exceeding it gives the error code LIMIT_EXCEEDED;
+	// writing the response must end within 2 s after it.
 	RequestTimeout time.Duration
+	// MaxQueryBytes, MaxFields and MaxAliases bound the GraphQL document of
+	// a request, before it is parsed; 0 means DefaultMaxQueryBytes,
+	// DefaultMaxFields and DefaultMaxAliases.
+	MaxQueryBytes int
+	MaxFields     int
+	MaxAliases    int
 	// Logger receives the access log and internal errors. Default
 	// slog.Default(). The token and the Authorization header are never logged.
 	Logger *slog.Logger
@@ -79,6 +113,7 @@ type Server struct {
 	log        *slog.Logger
 	origins    map[string]bool // allowed CORS origins; nil when CORS is off
 	anyOrigin  bool            // AllowedOrigins contains "*"
+	hosts      map[string]bool // AllowedHosts, as hostName gives them
 	playground *playground
 	metrics    *metrics
 	handler    http.Handler // for Config.Addr, returned by Handler
@@ -111,7 +146,29 @@ func New(cfg Config) (*Server, error) {
 	case cfg.RequestTimeout == 0:
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	for _, l := range []struct {
+		name string
+		v    *int
+		def  int
+	}{
+		{"MaxQueryBytes", &cfg.MaxQueryBytes, DefaultMaxQueryBytes},
+		{"MaxFields", &cfg.MaxFields, DefaultMaxFields},
+		{"MaxAliases", &cfg.MaxAliases, DefaultMaxAliases},
+	} {
+		switch {
+		case *l.v < 0:
+			return nil, fmt.Errorf("server: Config.%s is negative (%d)", l.name, *l.v)
+		case *l.v == 0:
+			*l.v = l.def
+		}
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, hosts: map[string]bool{}}
+	for i, h := range cfg.AllowedHosts {
+		if err := checkAllowedHost(h); err != nil {
+			return nil, fmt.Errorf("server: Config.AllowedHosts[%d] %q: %w", i, h, err)
+		}
+		s.hosts[hostName(h)] = true
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -136,7 +193,7 @@ func New(cfg Config) (*Server, error) {
 	if s.metrics, err = newMetrics(cfg.Gauges); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s.handler = s.routes(hostIsLoopback(cfg.Addr))
+	s.handler = s.routes(cfg.Loopback)
 	return s, nil
 }
 
@@ -155,8 +212,9 @@ func checkOrigin(o string) error {
 }
 
 // Handler returns the server's HTTP handler. Whether clients without a token
-// may write is decided from Config.Addr; Serve decides it from the listener it
-// is given instead.
+// may write is decided from Config.Loopback, which the caller must set to
+// state that the handler is reachable from this machine only; by default
+// they may not. Serve decides from the listener it is given instead.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve serves HTTP on ln until ctx is done, then shuts down gracefully: it
@@ -217,7 +275,7 @@ func (s *Server) writePolicy(loopback bool) string {
 	case s.cfg.Token != "":
 		return "bearer token"
 	case loopback:
-		return "open (loopback, no token)"
+		return "open (loopback, no token; local Host and same-origin only)"
 	default:
 		return "read-only (no token, not loopback)"
 	}

@@ -475,43 +475,113 @@ func TestAddrIsLoopback(t *testing.T) {
 // listener, so that non-loopback listeners can be tested without binding one.
 func TestWriteAccess(t *testing.T) {
 	const token = "tok"
+	loop, public := fakeAddr{"tcp", "127.0.0.1:8080"}, fakeAddr{"tcp", "10.0.0.5:8080"}
 	tests := []struct {
 		name     string
 		token    string // configured
 		listener net.Addr
 		auth     string // Authorization header sent
+		host     string // Host sent; default 127.0.0.1:8080
+		origin   string // Origin sent
+		cfg      Config // AllowedHosts and AllowedOrigins
+		status   int    // default 200
 		want     bool   // the mutation runs
 	}{
-		{"loopback, no token configured", "", fakeAddr{"tcp", "127.0.0.1:8080"}, "", true},
-		{"public, no token configured", "", fakeAddr{"tcp", "10.0.0.5:8080"}, "", false},
-		{"public, unrelated header ignored", "", fakeAddr{"tcp", "0.0.0.0:8080"}, "Bearer guess", false},
-		{"loopback, token missing", token, fakeAddr{"tcp", "127.0.0.1:8080"}, "", false},
-		{"loopback, token sent", token, fakeAddr{"tcp", "127.0.0.1:8080"}, "Bearer " + token, true},
-		{"public, token sent", token, fakeAddr{"tcp", "10.0.0.5:8080"}, "Bearer " + token, true},
-		{"public, token missing", token, fakeAddr{"tcp", "10.0.0.5:8080"}, "", false},
+		{name: "loopback, no token configured", listener: loop, want: true},
+		{name: "public, no token configured", listener: public},
+		{name: "public, unrelated header ignored", listener: fakeAddr{"tcp", "0.0.0.0:8080"}, auth: "Bearer guess"},
+		{name: "loopback, token missing", token: token, listener: loop},
+		{name: "loopback, token sent", token: token, listener: loop, auth: "Bearer " + token, want: true},
+		{name: "public, token sent", token: token, listener: public, auth: "Bearer " + token, want: true},
+		{name: "public, token missing", token: token, listener: public},
+
+		// DNS rebinding: the Host names the attacker's site.
+		{name: "rebinding, no token", listener: loop, host: "attacker.example", origin: "http://attacker.example", status: http.StatusForbidden},
+		{name: "rebinding with a port", listener: loop, host: "attacker.example:8080", status: http.StatusForbidden},
+		{name: "localhost", listener: loop, host: "localhost:8080", want: true},
+		{name: "127.0.0.0/8", listener: loop, host: "127.3.4.5", want: true},
+		{name: "[::1]", listener: loop, host: "[::1]:8080", want: true},
+		{name: "allowed host", listener: loop, host: "Whosedata.LAN:8080", cfg: Config{AllowedHosts: []string{"whosedata.lan"}}, want: true},
+		{name: "other host with allowed hosts", listener: loop, host: "other.lan", cfg: Config{AllowedHosts: []string{"whosedata.lan"}}, status: http.StatusForbidden},
+		{name: "any host with a token", token: token, listener: loop, auth: "Bearer " + token, host: "proxy.example", want: true},
+
+		// Cross-site requests from a browser on this machine.
+		{name: "same origin", listener: loop, origin: "http://127.0.0.1:8080", want: true},
+		{name: "cross origin", listener: loop, origin: "http://attacker.example"},
+		{name: "other local port", listener: loop, origin: "http://127.0.0.1:3000"},
+		{name: "null origin", listener: loop, origin: "null"},
+		{name: "allowed origin", listener: loop, origin: "https://app.example", cfg: Config{AllowedOrigins: []string{"https://app.example"}}, want: true},
+		{name: "any origin is not trusted to write", listener: loop, origin: "https://app.example", cfg: Config{AllowedOrigins: []string{"*"}}},
+		{name: "cross origin with the token", token: token, listener: loop, auth: "Bearer " + token, origin: "http://attacker.example", want: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := New(Config{Schema: testSchema(t), Token: tt.token, Logger: slog.New(slog.DiscardHandler)})
+			cfg := tt.cfg
+			cfg.Schema, cfg.Token, cfg.Logger = testSchema(t), tt.token, slog.New(slog.DiscardHandler)
+			s, err := New(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
 			h := s.routes(addrIsLoopback(tt.listener))
 			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"mutation { write }"}`))
+			req.Host = "127.0.0.1:8080"
+			if tt.host != "" {
+				req.Host = tt.host
+			}
 			req.Header.Set("Content-Type", "application/json")
 			if tt.auth != "" {
 				req.Header.Set("Authorization", tt.auth)
 			}
+			if tt.origin != "" {
+				req.Header.Set("Origin", tt.origin)
+			}
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
-			ran := strings.Contains(rec.Body.String(), `"write":"written"`)
-			if ran != tt.want || rec.Code != http.StatusOK {
-				t.Errorf("status %d, mutation ran %v, want %v: %s", rec.Code, ran, tt.want, rec.Body)
+			status := tt.status
+			if status == 0 {
+				status = http.StatusOK
 			}
-			if !ran && !strings.Contains(rec.Body.String(), CodeUnauthenticated) {
+			ran := strings.Contains(rec.Body.String(), `"write":"written"`)
+			if ran != tt.want || rec.Code != status {
+				t.Errorf("status %d, mutation ran %v; want %d, %v: %s", rec.Code, ran, status, tt.want, rec.Body)
+			}
+			if want := CodeUnauthenticated; status == http.StatusForbidden {
+				if !strings.Contains(rec.Body.String(), "is not a name of this server") {
+					t.Errorf("refused without naming the Host: %s", rec.Body)
+				}
+			} else if !ran && !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("refused without UNAUTHENTICATED: %s", rec.Body)
 			}
 		})
+	}
+}
+
+// TestHandlerFailsClosed: Handler gives open writes only when the caller
+// states that it is reachable from this machine alone, whatever Config.Addr
+// says; Serve decides from its listener (TestWriteAccess).
+func TestHandlerFailsClosed(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want bool
+	}{
+		{Config{}, false},
+		{Config{Addr: "127.0.0.1:8080"}, false},
+		{Config{Addr: "0.0.0.0:8080", Loopback: true}, true},
+		{Config{Loopback: true, Token: "tok"}, false},
+	} {
+		c.cfg.Schema, c.cfg.Logger = testSchema(t), slog.New(slog.DiscardHandler)
+		s, err := New(c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"mutation { write }"}`))
+		req.Host = "localhost"
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if ran := strings.Contains(rec.Body.String(), `"write":"written"`); ran != c.want {
+			t.Errorf("Addr %q, Loopback %v, token %q: mutation ran %v, want %v: %s", c.cfg.Addr, c.cfg.Loopback, c.cfg.Token, ran, c.want, rec.Body)
+		}
 	}
 }
 

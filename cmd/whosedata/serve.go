@@ -45,14 +45,20 @@ const playgroundQuery = `{
 const defaultMaxDepth = schema.DefaultMaxDepth
 
 type serveOptions struct {
-	addr     string
-	token    string
-	origins  []string
-	empty    bool
-	maxBody  byteSize
-	timeout  time.Duration
-	maxDepth int
-	memLimit byteSize
+	addr        string
+	token       string
+	origins     []string
+	hosts       []string
+	empty       bool
+	maxBody     byteSize
+	maxQuery    byteSize
+	maxResponse byteSize
+	maxFields   int
+	maxAliases  int
+	maxCost     int
+	timeout     time.Duration
+	maxDepth    int
+	memLimit    byteSize
 }
 
 // defaultMemoryLimit is serve's soft limit on the Go runtime's memory: the
@@ -65,7 +71,8 @@ const defaultMemoryLimit = 224 << 20
 
 func serveCommand() *command {
 	c := newCommand("serve", "", "serve the GraphQL API at /graphql, the playground at / and /healthz over HTTP")
-	o := &serveOptions{maxBody: byteSize(server.DefaultMaxBodyBytes), memLimit: defaultMemoryLimit}
+	o := &serveOptions{maxBody: byteSize(server.DefaultMaxBodyBytes), memLimit: defaultMemoryLimit,
+		maxQuery: byteSize(server.DefaultMaxQueryBytes), maxResponse: byteSize(schema.DefaultMaxResponseBytes)}
 	c.fs.StringVar(&o.addr, "addr", server.DefaultAddr, "`host:port` to listen on; port 0 picks a free port")
 	c.fs.StringVar(&o.token, "token", "", "bearer `token` that mutations must carry (default $"+envToken+"); without one, only a loopback server accepts writes")
 	c.fs.Func("cors-origin", "`origin` (https://example.org, or *) that browsers may call /graphql from; repeat or separate with commas", func(s string) error {
@@ -76,9 +83,22 @@ func serveCommand() *command {
 		}
 		return nil
 	})
+	c.fs.Func("allowed-host", "`host` name or address besides localhost, 127.x and [::1] that a loopback server without a token answers to (others get 403: DNS rebinding); repeat or separate with commas", func(s string) error {
+		for _, v := range strings.Split(s, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				o.hosts = append(o.hosts, v)
+			}
+		}
+		return nil
+	})
 	c.fs.BoolVar(&o.empty, "empty", false, "do not fill an empty store with the bundled data")
 	c.fs.Var(&o.maxBody, "max-body", "largest request body `size`: bytes, or with a unit such as 512KiB or 2MiB; larger bodies get HTTP 413")
-	c.fs.DurationVar(&o.timeout, "timeout", server.DefaultRequestTimeout, "time limit of one GraphQL request")
+	c.fs.Var(&o.maxQuery, "max-query", "largest GraphQL document `size` (variables not counted); larger ones get HTTP 413")
+	c.fs.IntVar(&o.maxFields, "max-fields", server.DefaultMaxFields, "most fields a query may write (fragment spreads count one)")
+	c.fs.IntVar(&o.maxAliases, "max-aliases", server.DefaultMaxAliases, "most aliases a query may use")
+	c.fs.IntVar(&o.maxCost, "max-cost", schema.DefaultMaxCost, "budget of one request in objects: list items at their bound, 100 per walk, 1 per 100 entities or relations a scan counts")
+	c.fs.Var(&o.maxResponse, "max-response", "largest response `size` in JSON bytes; a larger one stops with LIMIT_EXCEEDED")
+	c.fs.DurationVar(&o.timeout, "timeout", server.DefaultRequestTimeout, "time limit of one GraphQL request (its response must be written within 2s more)")
 	c.fs.Var(&o.memLimit, "memory-limit", "soft limit on the server's Go memory `size`, e.g. 512MiB; the collector works harder near it (default 224MiB; $GOMEMLIMIT wins)")
 	c.fs.IntVar(&o.maxDepth, "max-depth", defaultMaxDepth, "deepest query nesting accepted")
 	c.run = func(ctx context.Context, e *env, args []string) error { return runServe(ctx, e, c.g, o, args) }
@@ -94,6 +114,15 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 	}
 	if o.timeout <= 0 {
 		return usagef("--timeout must be positive")
+	}
+	for _, l := range []struct {
+		name string
+		v    int64
+	}{{"max-query", int64(o.maxQuery)}, {"max-fields", int64(o.maxFields)}, {"max-aliases", int64(o.maxAliases)},
+		{"max-cost", int64(o.maxCost)}, {"max-response", int64(o.maxResponse)}} {
+		if l.v <= 0 {
+			return usagef("--%s must be positive", l.name)
+		}
 	}
 	if !flagSet(g.fs, "token") {
 		o.token = e.getenv(envToken)
@@ -122,6 +151,9 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 		Logger:    log,
 		RequestID: server.RequestID,
 		MaxDepth:  o.maxDepth,
+
+		MaxCost:          o.maxCost,
+		MaxResponseBytes: int64(o.maxResponse),
 	})
 	if err != nil {
 		return fmt.Errorf("build the GraphQL schema: %w", err)
@@ -131,7 +163,11 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 		Schema:          sch,
 		Token:           o.token,
 		AllowedOrigins:  o.origins,
+		AllowedHosts:    o.hosts,
 		MaxBodyBytes:    int64(o.maxBody),
+		MaxQueryBytes:   int(o.maxQuery),
+		MaxFields:       o.maxFields,
+		MaxAliases:      o.maxAliases,
 		RequestTimeout:  o.timeout,
 		Logger:          log,
 		PlaygroundQuery: playgroundQuery,
