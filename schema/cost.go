@@ -285,7 +285,12 @@ func (t costTracer) TraceQuery(ctx context.Context, query, _ string, _ map[strin
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	b.maxBytes, b.nameLen, b.cancel = t.maxBytes, longestName(query), cancel
+	// Every read of the request sees one snapshot of the store, so its
+	// answers agree however many writes happen meanwhile (a mutation of the
+	// request renews it, so what follows the write sees the write).
+	ctx, endReads := graph.ConsistentReads(ctx)
 	return ctx, func(errs []*gqlerrors.QueryError) {
+		endReads()
 		tooLarge := context.Cause(ctx) == errResponseTooLarge
 		cancel(nil)
 		if !tooLarge {
