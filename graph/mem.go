@@ -26,6 +26,7 @@ type memGraph struct {
 	live   int              // number of live entities
 	merged int              // number of entity records merged into another
 	nrel   int              // number of live relations
+	nstmt  int              // number of statements of live relations, as the cache keeps them
 
 	// Set while a version is being built, nil once published.
 	owned     map[ownedList]bool // adjacency lists this version allocated, which it may change in place
@@ -82,7 +83,7 @@ func newMemGraph() *memGraph {
 func (g *memGraph) next() *memGraph {
 	c := &memGraph{gen: g.gen + 1, kinds: g.kinds.share(), ents: g.ents.share(), out: g.out.share(),
 		in: g.in.share(), rels: g.rels.share(), free: slices.Clone(g.free), stmts: g.stmts,
-		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
+		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, nstmt: g.nstmt, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
 	return c
 }
 
@@ -304,7 +305,9 @@ func (g *memGraph) stmtsOf(m *memRel) []memStmt { return g.stmts[m.st : m.st+uin
 func (g *memGraph) putRel(t triple, r *relRec) {
 	if slot := g.find(t); slot >= 0 {
 		old := *g.rel(slot)
-		g.rels.set(int(slot), g.memRelOf(t, r, &old), g.gen)
+		m := g.memRelOf(t, r, &old)
+		g.nstmt += int(m.nst) - int(old.nst)
+		g.rels.set(int(slot), m, g.gen)
 		out := g.list(t.From, 0)
 		i, _ := adjIndex(out, t.Type, t.To)
 		out[i].status = r.Status
@@ -314,12 +317,14 @@ func (g *memGraph) putRel(t triple, r *relRec) {
 		return
 	}
 	var slot int32
+	m := g.memRelOf(t, r, nil)
+	g.nstmt += int(m.nst)
 	if n := len(g.free); n > 0 {
 		slot = g.free[n-1]
 		g.free = g.free[:n-1]
-		g.rels.set(int(slot), g.memRelOf(t, r, nil), g.gen)
+		g.rels.set(int(slot), m, g.gen)
 	} else {
-		slot = int32(g.rels.push(g.memRelOf(t, r, nil), g.gen))
+		slot = int32(g.rels.push(m, g.gen))
 	}
 	g.grow(max(t.From, t.To))
 	out := g.list(t.From, 0)
@@ -341,6 +346,7 @@ func (g *memGraph) delRel(t triple) {
 	g.setList(t.From, 0, slices.DeleteFunc(g.list(t.From, 0), drop))
 	g.setList(t.To, 1, slices.DeleteFunc(g.list(t.To, 1), drop))
 	g.waste += int(g.rel(slot).nst)
+	g.nstmt -= int(g.rel(slot).nst)
 	g.rels.set(int(slot), memRel{}, g.gen)
 	g.free = append(g.free, slot)
 	g.nrel--

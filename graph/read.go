@@ -725,6 +725,27 @@ func (x *rtx) recorded(n uint32) bool {
 	return e != nil && (e.RecordedAt.IsZero() || unixSec(e.RecordedAt) <= x.rec)
 }
 
+// Counts are the sizes of the store: live entities, relations and their
+// statements, read from the cache in constant time (for charging scans).
+type Counts struct {
+	Entities, Relations, Statements int
+}
+
+// Counts returns the sizes of the store now, in constant time.
+func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (Counts, error) { return sn.Counts(ctx) })
+}
+
+// Counts is Store.Counts on this snapshot (as recorded now, whatever
+// AsRecorded says: it bounds work, it is no answer).
+func (sn *Snapshot) Counts(ctx context.Context) (Counts, error) {
+	if err := sn.check(ctx); err != nil {
+		return Counts{}, err
+	}
+	g := sn.v.g
+	return Counts{Entities: g.live, Relations: g.nrel, Statements: g.nstmt}, nil
+}
+
 // Stats counts what the store holds.
 type Stats struct {
 	Entities           int

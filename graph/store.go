@@ -217,6 +217,7 @@ func (s *Store) rebuild() error {
 			}
 			g.grow(max(t.From, t.To))
 			slot := int32(g.rels.push(m, g.gen))
+			g.nstmt += int(m.nst)
 			// Relations come sorted by (from, type, to), so out lists are
 			// built in order; in lists are sorted once below.
 			g.out.set(int(t.From), append(g.out.at(int(t.From)), adj{slot: slot, other: t.To, typ: t.Type, status: m.status}), g.gen)

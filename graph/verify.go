@@ -434,6 +434,14 @@ func verifyMem(g *memGraph, ents map[uint32]*entRec, rels map[triple]*relRec, ba
 	if live != g.live {
 		bad("cache counts %d live entities, store has %d", g.live, live)
 	}
+	nstmt, summarised := 0, false
+	for _, rec := range rels {
+		nstmt += len(rec.Statements)
+		summarised = summarised || len(rec.Statements) > maxRun
+	}
+	if g.nstmt != nstmt && !summarised {
+		bad("cache counts %d statements, relations list %d", g.nstmt, nstmt)
+	}
 	if g.nrel != len(rels) {
 		bad("cache counts %d relations, store has %d", g.nrel, len(rels))
 	}

@@ -149,9 +149,13 @@ func scanCost(n int) int { return 1 + n/scanDivisor }
 func (r *resolver) storeSizes(ctx context.Context) (*graph.Stats, error) {
 	b := budgetFrom(ctx)
 	if b == nil {
-		return r.store.Stats(ctx)
+		c, err := r.store.Counts(ctx)
+		return &graph.Stats{Entities: c.Entities, Relations: c.Relations, Statements: c.Statements}, err
 	}
-	b.sizesOnce.Do(func() { b.sizes, b.sizesErr = r.store.Stats(ctx) })
+	b.sizesOnce.Do(func() {
+		c, err := r.store.Counts(ctx)
+		b.sizes, b.sizesErr = &graph.Stats{Entities: c.Entities, Relations: c.Relations, Statements: c.Statements}, err
+	})
 	return b.sizes, b.sizesErr
 }
 

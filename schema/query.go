@@ -372,7 +372,7 @@ func (r *resolver) Stats(ctx context.Context) (*statsResolver, error) {
 	if _, err := r.reserveScan(ctx, scanAll, 0); err != nil {
 		return nil, r.fail(ctx, "stats", err)
 	}
-	s, err := r.storeSizes(ctx)
+	s, err := r.store.Stats(ctx)
 	if err != nil {
 		return nil, r.fail(ctx, "stats", err)
 	}
