@@ -385,3 +385,29 @@ func (x *rtx) disputeState(n uint32, rec *entRec, asOf Date) (*DisputeState, err
 	}
 	return st, nil
 }
+
+// eventByID reads event id, or nil when there is none.
+func (x *rtx) eventByID(id uuid.UUID) (*DisputeEvent, error) {
+	v, ok, err := x.r.get(eventIDKey(id))
+	if err != nil || !ok {
+		return nil, err
+	}
+	n, ok := decodeU32(v)
+	if !ok {
+		return nil, fmt.Errorf("corrupt event index entry for %s", id)
+	}
+	live, rec, err := x.live(n)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	evs, err := x.events(live, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range evs {
+		if evs[i].ID == id {
+			return &evs[i], nil
+		}
+	}
+	return nil, nil
+}

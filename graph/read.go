@@ -300,7 +300,8 @@ func (sn *Snapshot) Statement(ctx context.Context, id uuid.UUID) (*Statement, er
 	return st, err
 }
 
-// Node returns the *Entity, *Relation or *Statement with the given id. The
+// Node returns the *Entity, *Relation, *Statement or *DisputeEvent with the
+// given id. The
 // error wraps ErrNotFound when nothing has it.
 func (s *Store) Node(ctx context.Context, id uuid.UUID) (any, error) {
 	return viewed(ctx, s, func(sn *Snapshot) (any, error) { return sn.Node(ctx, id) })
@@ -336,6 +337,14 @@ func (sn *Snapshot) Node(ctx context.Context, id uuid.UUID) (any, error) {
 		st, err := x.statement(id)
 		if st != nil {
 			out = st
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		ev, err := x.eventByID(id)
+		if ev != nil {
+			out = ev
 		}
 		return err
 	})

@@ -26,6 +26,7 @@ type entityInput struct {
 	Kind        string
 	Name        *string
 	Aliases     *[]string
+	Names       *[]nameInput
 	Description *string
 	Attributes  *[]attributeInput
 }
@@ -46,7 +47,12 @@ func (r *resolver) UpsertEntity(ctx context.Context, args struct{ Input entityIn
 		if in.Aliases != nil {
 			aliases = *in.Aliases
 		}
+		names, err := namesArg(in.Names)
+		if err != nil {
+			return nil, err
+		}
 		return r.store.UpsertEntity(ctx, graph.EntityInput{
+			Names:       names,
 			Key:         strArg(in.Key),
 			Kind:        kind,
 			Name:        strArg(in.Name),

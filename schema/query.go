@@ -155,12 +155,13 @@ func (r *resolver) Relations(ctx context.Context, args relationsArgs) (*relation
 // lineageArgs are the arguments of Entity.lineage, and of Query.lineage but
 // its entity.
 type lineageArgs struct {
-	Direction string
-	MaxDepth  *int32
-	MinStatus *string
-	AsOf      *Date
-	Kinds     *[]string
-	First     *int32
+	Direction    string
+	MaxDepth     *int32
+	MinStatus    *string
+	AsOf         *Date
+	Kinds        *[]string
+	First        *int32
+	RecordedAsOf *DateTime
 }
 
 type queryLineageArgs struct {
@@ -200,6 +201,9 @@ func (r *resolver) lineage(ctx context.Context, ref string, args lineageArgs) ([
 	if opts.AsOf, err = args.AsOf.arg("asOf"); err != nil {
 		return nil, err
 	}
+	if opts.RecordedAsOf, err = args.RecordedAsOf.arg("recordedAsOf"); err != nil {
+		return nil, err
+	}
 	if opts.Kinds, err = kindsArg(args.Kinds); err != nil {
 		return nil, err
 	}
@@ -237,11 +241,12 @@ func (r *resolver) lineage(ctx context.Context, ref string, args lineageArgs) ([
 }
 
 type pathsArgs struct {
-	From     string
-	To       string
-	MaxDepth *int32
-	Types    *[]string
-	First    *int32
+	From         string
+	To           string
+	MaxDepth     *int32
+	Types        *[]string
+	First        *int32
+	RecordedAsOf *DateTime
 }
 
 // Paths is Query.paths.
@@ -260,11 +265,15 @@ func (r *resolver) Paths(ctx context.Context, args pathsArgs) ([]*pathResolver, 
 		if args.MaxDepth != nil && maxDepth <= 0 {
 			return nil, fmt.Errorf("%w: maxDepth must be at least 1 (got %d)", graph.ErrInvalid, maxDepth)
 		}
+		rec, err := args.RecordedAsOf.arg("recordedAsOf")
+		if err != nil {
+			return nil, err
+		}
 		settle, err := reserve(ctx, walkCost, pageBound(args.First, graph.DefaultPaths))
 		if err != nil {
 			return nil, err // the budget is spent: do not walk
 		}
-		paths, err := r.store.Paths(ctx, args.From, args.To, graph.PathOptions{MaxDepth: maxDepth, Types: types, First: first})
+		paths, err := r.store.Paths(ctx, args.From, args.To, graph.PathOptions{MaxDepth: maxDepth, Types: types, First: first, RecordedAsOf: rec})
 		if err != nil {
 			return nil, errors.Join(err, settle(0))
 		}
@@ -287,9 +296,10 @@ func (r *resolver) Paths(ctx context.Context, args pathsArgs) ([]*pathResolver, 
 }
 
 type neighborhoodArgs struct {
-	Entity string
-	Depth  *int32
-	Limit  *int32
+	Entity       string
+	Depth        *int32
+	Limit        *int32
+	RecordedAsOf *DateTime
 }
 
 // Neighborhood is Query.neighborhood. It charges walkCost before walking,
@@ -316,9 +326,16 @@ func (r *resolver) Neighborhood(ctx context.Context, args neighborhoodArgs) (*su
 	switch {
 	case err != nil:
 	case graphql.HasSelectedField(ctx, "nodes") || graphql.HasSelectedField(ctx, "relations"):
-		g, err = r.store.Neighborhood(ctx, args.Entity, depth, limit)
+		err = r.readAt(ctx, args.RecordedAsOf, func(rd reader) error {
+			var err error
+			g, err = rd.Neighborhood(ctx, args.Entity, depth, limit)
+			return err
+		})
 	default:
-		_, err = r.store.Entity(ctx, args.Entity)
+		err = r.readAt(ctx, args.RecordedAsOf, func(rd reader) error {
+			_, err := rd.Entity(ctx, args.Entity)
+			return err
+		})
 	}
 	if err != nil {
 		return nil, r.fail(ctx, "neighborhood", err)
@@ -327,10 +344,12 @@ func (r *resolver) Neighborhood(ctx context.Context, args neighborhoodArgs) (*su
 }
 
 type disputesArgs struct {
-	Party  *string
-	Status *string
-	First  *int32
-	After  *string
+	Party        *string
+	Status       *string
+	AsOf         *Date
+	RecordedAsOf *DateTime
+	First        *int32
+	After        *string
 }
 
 // Disputes is Query.disputes.
@@ -353,7 +372,16 @@ func (r *resolver) Disputes(ctx context.Context, args disputesArgs) (*entityConn
 		if err != nil {
 			return nil, err
 		}
-		page, err := r.store.Disputes(ctx, strArg(args.Party), status, graph.Page{First: first, After: strArg(args.After)})
+		asOf, err := args.AsOf.arg("asOf")
+		if err != nil {
+			return nil, err
+		}
+		var page *graph.EntityPage
+		err = r.readAt(ctx, args.RecordedAsOf, func(rd reader) error {
+			var err error
+			page, err = rd.DisputesAt(ctx, graph.DisputeQuery{Party: strArg(args.Party), Status: status, AsOf: asOf}, graph.Page{First: first, After: strArg(args.After)})
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -367,12 +395,17 @@ func (r *resolver) Disputes(ctx context.Context, args disputesArgs) (*entityConn
 
 // Stats is Query.stats: the counts read once per request (storeSizes), and
 // charged as a scan of everything they count.
-func (r *resolver) Stats(ctx context.Context) (*statsResolver, error) {
+func (r *resolver) Stats(ctx context.Context, args struct{ RecordedAsOf *DateTime }) (*statsResolver, error) {
 	r = r.request(ctx)
 	if _, err := r.reserveScan(ctx, scanAll, 0); err != nil {
 		return nil, r.fail(ctx, "stats", err)
 	}
-	s, err := r.store.Stats(ctx)
+	var s *graph.Stats
+	err := r.readAt(ctx, args.RecordedAsOf, func(rd reader) error {
+		var err error
+		s, err = rd.Stats(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, r.fail(ctx, "stats", err)
 	}
@@ -403,6 +436,8 @@ func (r *resolver) Node(ctx context.Context, args struct{ ID graphql.ID }) (*nod
 		return &nodeResolver{relation: &relationResolver{r: r, rel: v}}, nil
 	case *graph.Statement:
 		return &nodeResolver{statement: &statementResolver{r: r, st: v}}, nil
+	case *graph.DisputeEvent:
+		return &nodeResolver{event: &eventResolver{r: r, ev: v}}, nil
 	}
 	return nil, r.fail(ctx, "node", fmt.Errorf("graph.Node returned %T for %s", v, id))
 }

@@ -62,23 +62,35 @@ func dateOut(d graph.Date) *Date {
 	return &Date{raw: d.String()}
 }
 
-// DateTime is the DateTime scalar, an instant in RFC 3339 (UTC). It is only
-// ever output.
-type DateTime struct{ t time.Time }
+// DateTime is the DateTime scalar, an instant in RFC 3339 (UTC). As input
+// (recordedAsOf, since) it also takes a plain date, YYYY-MM-DD, meaning
+// midnight UTC; like Date, a malformed value is kept for arg to report as a
+// BAD_INPUT error naming its argument.
+type DateTime struct {
+	t   time.Time
+	err error
+}
 
 // ImplementsGraphQLType maps DateTime to the DateTime scalar.
 func (DateTime) ImplementsGraphQLType(name string) bool { return name == "DateTime" }
 
-// UnmarshalGraphQL parses an RFC 3339 string. No argument takes a DateTime;
-// graphql-go requires the method of every scalar.
+// UnmarshalGraphQL parses an RFC 3339 string or a plain date; it never
+// fails (see arg).
 func (d *DateTime) UnmarshalGraphQL(input any) error {
 	s, ok := input.(string)
 	if !ok {
-		return fmt.Errorf("a DateTime is an RFC 3339 string, not %T", input)
+		d.err = fmt.Errorf("a DateTime is an RFC 3339 string such as \"2024-01-31T12:00:00Z\", not %T", input)
+		return nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return fmt.Errorf("a DateTime is an RFC 3339 string: %w", err)
+		if t, err = time.Parse(time.DateOnly, s); err != nil {
+			if len(s) > 64 {
+				s = s[:64] + "…"
+			}
+			d.err = fmt.Errorf("%q is not an RFC 3339 instant (such as \"2024-01-31T12:00:00Z\") or a date (2024-01-31)", s)
+			return nil
+		}
 	}
 	d.t = t
 	return nil

@@ -21,12 +21,13 @@ var specFields = map[string]map[string]string{
 		"entities":     "(kind: EntityKind, first: Int, after: String): EntityConnection!",
 		"search":       "(text: String!, kinds: [EntityKind!], first: Int): [Entity!]!",
 		"relations":    "(type: RelationType, status: [ClaimStatus!], first: Int, after: String): RelationConnection!",
-		"lineage":      "(entity: String!, direction: LineageDirection!, maxDepth: Int, minStatus: ClaimStatus, asOf: Date, kinds: [EntityKind!], first: Int): [LineageHit!]!",
-		"paths":        "(from: String!, to: String!, maxDepth: Int, types: [RelationType!], first: Int): [Path!]!",
-		"neighborhood": "(entity: String!, depth: Int, limit: Int): Subgraph!",
-		"disputes":     "(party: String, status: DisputeStatus, first: Int, after: String): EntityConnection!",
-		"stats":        "(): Stats!",
+		"lineage":      "(entity: String!, direction: LineageDirection!, maxDepth: Int, minStatus: ClaimStatus, asOf: Date, kinds: [EntityKind!], first: Int, recordedAsOf: DateTime): [LineageHit!]!",
+		"paths":        "(from: String!, to: String!, maxDepth: Int, types: [RelationType!], first: Int, recordedAsOf: DateTime): [Path!]!",
+		"neighborhood": "(entity: String!, depth: Int, limit: Int, recordedAsOf: DateTime): Subgraph!",
+		"disputes":     "(party: String, status: DisputeStatus, asOf: Date, recordedAsOf: DateTime, first: Int, after: String): EntityConnection!",
+		"stats":        "(recordedAsOf: DateTime): Stats!",
 		"node":         "(id: ID!): Node",
+		"changes":      "(since: DateTime, entity: String, first: Int, after: String): ChangeConnection!",
 	},
 	"Mutation": {
 		"upsertEntity":     "(input: EntityInput!): Entity!",
@@ -34,11 +35,25 @@ var specFields = map[string]map[string]string{
 		"retractStatement": "(id: ID!, reason: String!): Relation!",
 		"addAlias":         "(entity: String!, alias: String!): Entity!",
 		"mergeEntities":    "(keep: String!, duplicate: String!): Entity!",
+		// SPEC §8.
+		"addDisputeEvent":     "(dispute: String!, input: DisputeEventInput!): Entity!",
+		"retractDisputeEvent": "(id: ID!, reason: String!): Entity!",
 	},
 	"Entity": {
 		"id": "(): ID!", "key": "(): String!", "kind": "(): EntityKind!", "name": "(): String!", "aliases": "(): [String!]!",
 		"description": "(): String", "attributes": "(): [Attribute!]!",
-		"relations": "(direction: Direction, types: [RelationType!], first: Int, after: String): RelationConnection!",
+		"relations": "(direction: Direction, types: [RelationType!], first: Int, after: String, recordedAsOf: DateTime): RelationConnection!",
+		// SPEC §8.
+		"events": "(): [DisputeEvent!]!", "disputeStatus": "(asOf: Date): DisputeStatus", "names": "(): [Name!]!",
+	},
+	"Name": {"name": "(): String!", "validFrom": "(): Date", "validTo": "(): Date", "primary": "(): Boolean!"},
+	"Change": {
+		"at": "(): DateTime!", "kind": "(): ChangeKind!", "entity": "(): Entity", "relation": "(): Relation",
+		"statement": "(): Statement", "event": "(): DisputeEvent", "reason": "(): String", "before": "(): [Attribute!]",
+	},
+	"DisputeEvent": {
+		"id": "(): ID!", "date": "(): Date!", "status": "(): DisputeStatus!", "summary": "(): String!", "forum": "(): String",
+		"evidence": "(): [Evidence!]!", "recordedAt": "(): DateTime!",
 	},
 	"Relation": {
 		"id": "(): ID!", "type": "(): RelationType!", "from": "(): Entity!", "to": "(): Entity!", "status": "(): ClaimStatus!",
@@ -129,7 +144,7 @@ func TestSDLMatchesSpec(t *testing.T) {
 		}
 	}
 	if seen != len(specFields) {
-		t.Errorf("introspection showed %d of the %d types of SPEC §3", seen, len(specFields))
+		t.Errorf("introspection showed %d of the %d types of SPEC §3 and §8", seen, len(specFields))
 	}
 	names := func(xs []string) []string { return slices.Sorted(slices.Values(xs)) }
 	wantEnums := map[string][]string{
@@ -137,6 +152,8 @@ func TestSDLMatchesSpec(t *testing.T) {
 		"Direction":        {"OUT", "IN", "BOTH"},
 		"ClaimStatus":      {"RULED", "CONFIRMED", "ASSERTED", "ALLEGED", "DISPUTED", "DENIED", "RETRACTED"},
 		"DisputeStatus":    {"THREATENED", "FILED", "ONGOING", "SETTLED", "DISMISSED", "RULED", "WITHDRAWN"},
+		"ChangeKind": {"ENTITY_CREATED", "ENTITY_UPDATED", "ALIAS_ADDED", "STATEMENT_ADDED", "STATEMENT_RETRACTED",
+			"EVENT_ADDED", "EVENT_RETRACTED", "MERGED"},
 	}
 	for _, k := range graph.AllKinds {
 		wantEnums["EntityKind"] = append(wantEnums["EntityKind"], k.String())

@@ -56,10 +56,11 @@ func (x *entityResolver) Attribute(args struct{ Key string }) *string {
 }
 
 type entityRelationsArgs struct {
-	Direction string
-	Types     *[]string
-	First     *int32
-	After     *string
+	Direction    string
+	Types        *[]string
+	First        *int32
+	After        *string
+	RecordedAsOf *DateTime
 }
 
 // Relations is one library call per entity: graph has no batch form of
@@ -94,7 +95,12 @@ func (x *entityResolver) relations(ctx context.Context, args entityRelationsArgs
 	if err != nil {
 		return nil, err
 	}
-	page, err := x.r.store.EntityRelations(ctx, x.e.ID.String(), dir, types, graph.Page{First: first, After: strArg(args.After)})
+	var page *graph.RelationPage
+	err = x.r.readAt(ctx, args.RecordedAsOf, func(rd reader) error {
+		var err error
+		page, err = rd.EntityRelations(ctx, x.e.ID.String(), dir, types, graph.Page{First: first, After: strArg(args.After)})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +225,7 @@ type nodeResolver struct {
 	entity    *entityResolver
 	relation  *relationResolver
 	statement *statementResolver
+	event     *eventResolver
 }
 
 func (x *nodeResolver) ID() graphql.ID {
@@ -227,9 +234,13 @@ func (x *nodeResolver) ID() graphql.ID {
 		return x.entity.ID()
 	case x.relation != nil:
 		return x.relation.ID()
+	case x.event != nil:
+		return x.event.ID()
 	}
 	return x.statement.ID()
 }
+
+func (x *nodeResolver) ToDisputeEvent() (*eventResolver, bool) { return x.event, x.event != nil }
 
 func (x *nodeResolver) ToEntity() (*entityResolver, bool)     { return x.entity, x.entity != nil }
 func (x *nodeResolver) ToRelation() (*relationResolver, bool) { return x.relation, x.relation != nil }
