@@ -54,7 +54,9 @@ func TestHistoryThroughGraphQL(t *testing.T) {
 	}
 	// Retract the settlement by its id, found through node(id).
 	resp := h.schema.Exec(context.Background(), `{ entity(ref: "musk-v-microsoft") { events { id } } }`, "", nil)
-	var ev struct{ Entity struct{ Events []struct{ ID string } } }
+	var ev struct {
+		Entity struct{ Events []struct{ ID string } }
+	}
 	if err := json.Unmarshal(resp.Data, &ev); err != nil || len(ev.Entity.Events) != 2 {
 		t.Fatalf("events: %s %v", resp.Data, err)
 	}
