@@ -22,6 +22,9 @@ func (s *Server) routes(loopback bool) http.Handler {
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("GET /{$}", s.playground.servePage)
 	mux.HandleFunc("GET /playground/{file}", s.playground.serveAsset)
+	for _, m := range s.cfg.Mounts {
+		mux.Handle("GET "+m.Prefix, m.Handler)
+	}
 	return s.observe(s.checkHost(loopback, mux))
 }
 

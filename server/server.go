@@ -104,6 +104,17 @@ type Config struct {
 	// series, such as the size of the store ("whosedata_store_size_bytes").
 	// New fails when a name is invalid or used twice.
 	Gauges []Gauge
+	// Mounts are read-only handlers served at GET paths under a prefix (such
+	// as "/feeds/" for the Atom feeds), behind the same host check, access
+	// log and metrics as every route. The server does not look inside them.
+	Mounts []Mount
+}
+
+// Mount is a handler served for GET requests under Prefix, which ends in
+// "/" and is not one of the server's own paths.
+type Mount struct {
+	Prefix  string
+	Handler http.Handler
 }
 
 // Server serves one GraphQL schema over HTTP. Create it with [New]; it is safe
@@ -171,6 +182,16 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	for i, m := range cfg.Mounts {
+		switch {
+		case m.Handler == nil:
+			return nil, fmt.Errorf("server: Config.Mounts[%d] %q has no handler", i, m.Prefix)
+		case !strings.HasPrefix(m.Prefix, "/") || !strings.HasSuffix(m.Prefix, "/") || len(m.Prefix) < 3:
+			return nil, fmt.Errorf("server: Config.Mounts[%d]: prefix %q must be a path like \"/feeds/\"", i, m.Prefix)
+		case m.Prefix == "/playground/" || m.Prefix == "/graphql/":
+			return nil, fmt.Errorf("server: Config.Mounts[%d]: prefix %q is the server's own", i, m.Prefix)
+		}
 	}
 	for i, o := range cfg.AllowedOrigins {
 		if o == "*" {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/whosedata/whosedata/feeds"
 	"github.com/whosedata/whosedata/fixtures"
 	"github.com/whosedata/whosedata/graph"
 	"github.com/whosedata/whosedata/schema"
@@ -171,6 +172,7 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 		RequestTimeout:  o.timeout,
 		Logger:          log,
 		PlaygroundQuery: playgroundQuery,
+		Mounts:          []server.Mount{{Prefix: "/feeds/", Handler: feeds.Handler(st, log)}},
 		Gauges: []server.Gauge{{
 			Name: "whosedata_store_size_bytes",
 			Help: "Bytes the store occupies on disk (tables and value log); 0 for an in-memory store.",
