@@ -33,4 +33,7 @@ var (
 	// readable, with what it held before that write, and Open completes or
 	// undoes the interrupted write, so reopening it makes it writable again.
 	ErrReadOnly = errors.New("store is read-only until reopened")
+	// ErrNoSpace is returned by a write that the disk has no room for: it
+	// is refused before anything of it is written.
+	ErrNoSpace = errors.New("no space for the write")
 )

@@ -345,9 +345,49 @@ func (e *badgerEngine) undoFirstLoad() (bool, error) {
 	return true, syncDir(e.dir)
 }
 
+// Free space a write needs. Badger writes through memory-mapped logs, and
+// a write into a mapped file on a full filesystem kills the process
+// (SIGBUS) instead of returning an error; so a write that the disk cannot
+// hold is refused before it starts, with the figures, and nothing of it is
+// written. A write needs room for its bytes three times over (journal,
+// batch, and the log it goes through) plus a margin for Badger's own files.
+const spaceMargin = 8 << 20
+
+func (e *badgerEngine) checkSpace(ops []kvOp) error {
+	if e.inMemory {
+		return nil
+	}
+	free := freeSpace(e.dir)
+	if free < 0 {
+		return nil
+	}
+	var size int64
+	for _, op := range ops {
+		size += int64(len(op.Key) + len(op.Value) + 16)
+	}
+	if need := 3*size + spaceMargin; free < need {
+		return fmt.Errorf("%w: not enough disk space in %s: %s free, and this write of %s needs about %s (free some space or use a larger disk)",
+			ErrNoSpace, e.dir, formatBytes(free), formatBytes(size), formatBytes(need))
+	}
+	return nil
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
 func (e *badgerEngine) applyOps(ops []kvOp, tooBig func([]kvOp) error) error {
 	if len(ops) == 0 {
 		return nil
+	}
+	if err := e.checkSpace(ops); err != nil {
+		return err
 	}
 	txn := e.db.NewTransaction(true)
 	defer txn.Discard()
