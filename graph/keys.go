@@ -26,6 +26,7 @@ package graph
 //	0x0C   eventID | uuid(16)                   disputeN               retract an event by id; node(id)
 //	0x0D   change | seq uint64                  change record          the change log, oldest first
 //	0x0E   changeOf | eN | seq uint64           empty                  the changes touching one entity
+//	0x0F   text | word | 0x00 | eN | src | id   empty                  full-text search: words of descriptions, quotes, notes, event summaries
 //
 // Meta names: "schema" holds the layout version (schemaVersion); "journal"
 // holds a bulk write in progress (see journal.go), replayed on open.
@@ -53,6 +54,7 @@ const (
 	pEventID    byte = 0x0C
 	pChange     byte = 0x0D
 	pChangeOf   byte = 0x0E
+	pText       byte = 0x0F
 )
 
 // schemaVersion is written when a store is created and checked on open. Bump it
@@ -201,6 +203,38 @@ func parseEventKey(k []byte) (uint32, uuid.UUID, bool) {
 }
 
 func eventIDKey(id uuid.UUID) []byte { return append([]byte{pEventID}, id[:]...) }
+
+// Sources of a full-text entry: which text of the entity holds the word.
+const (
+	srcDescription byte = 1 // the entity's description (id zero)
+	srcStatement   byte = 2 // a quote or note of a statement on one of its relations (id: the statement)
+	srcEvent       byte = 3 // the summary of one of a dispute's events (id: the event)
+)
+
+func textKey(word string, n uint32, src byte, id uuid.UUID) []byte {
+	k := make([]byte, 0, 2+len(word)+4+1+16)
+	k = append(k, pText)
+	k = append(k, word...)
+	k = append(k, 0)
+	k = binary.BigEndian.AppendUint32(k, n)
+	k = append(k, src)
+	return append(k, id[:]...)
+}
+
+// textExact is the prefix of every full-text entry of word.
+func textExact(word string) []byte {
+	k := append([]byte{pText}, word...)
+	return append(k, 0)
+}
+
+func parseTextKey(k []byte) (n uint32, src byte, id uuid.UUID, ok bool) {
+	if len(k) < 1+1+1+4+1+16 || k[0] != pText || k[len(k)-22] != 0 {
+		return 0, 0, id, false
+	}
+	t := k[len(k)-21:]
+	copy(id[:], t[5:])
+	return binary.BigEndian.Uint32(t[:4]), t[4], id, true
+}
 
 func changeKey(seq uint64) []byte { return binary.BigEndian.AppendUint64([]byte{pChange}, seq) }
 

@@ -471,6 +471,7 @@ func (t *wtx) ops() []kvOp {
 			set(eventIDKey(id), encodeU32(sl.n))
 		}
 	}
+	ops = t.textOps(ops)
 	ops = t.changeOps(ops)
 	// Each key is produced at most once above, so the order of ops does not
 	// matter to the engine.

@@ -46,10 +46,19 @@ func TestQueries(t *testing.T) {
 			want:  `{"data": {"entities": {"totalCount": 12, "edges": [], "pageInfo": {"hasNextPage": true, "endCursor": null}}}}`,
 		},
 		{
-			name:  "search ranks exact before prefix",
+			// Names first (exact, then prefix), then what statements say:
+			// Musk's quote about Microsoft names Twitter.
+			name:  "search ranks exact before prefix before text",
 			query: `{ all: search(text: "twitter") { key } datasets: search(text: "getty", kinds: [DATASET]) { key } one: search(text: "twitter", first: 1) { key } none: search(text: "twitter", first: 0) { key } }`,
-			want: `{"data": {"all": [{"key": "twitter"}, {"key": "twitter-posts"}], "datasets": [{"key": "getty-images-photos"}],
+			want: `{"data": {"all": [{"key": "twitter"}, {"key": "twitter-posts"}, {"key": "microsoft"}], "datasets": [{"key": "getty-images-photos"}],
 				"one": [{"key": "twitter"}], "none": []}}`,
+		},
+		{
+			name:  "searchHits says what matched",
+			query: `{ searchHits(text: "accused") { entity { key } matched snippet } names: searchHits(text: "X Corp") { entity { key } matched snippet } }`,
+			want: `{"data": {"searchHits": [{"entity": {"key": "microsoft"}, "matched": "quote", "snippet": "Musk accused Microsoft of using Twitter's data to train its AI"},
+				{"entity": {"key": "twitter-posts"}, "matched": "quote", "snippet": "Musk accused Microsoft of using Twitter's data to train its AI"}],
+				"names": [{"entity": {"key": "twitter"}, "matched": "alias", "snippet": null}]}}`,
 		},
 		{
 			name:  "relations of a type",

@@ -1,0 +1,7 @@
+package graph
+
+// Search limits.
+const (
+	DefaultSearchResults = 20
+	MaxSearchResults     = 200
+)
