@@ -13,6 +13,15 @@
 //
 // Options.Durable syncs every write before it returns (the server sets it).
 //
+// # Read one consistent view
+//
+// Every read method of Store opens a Snapshot of its own. To answer several
+// questions from one state of the store, read through one: View (or Begin
+// and Close) gives a Snapshot with the same read methods, and
+// ConsistentReads makes every read through a context share one (the API
+// server uses it for each request). Writers never wait for readers, nor readers
+// for writers.
+//
 // # Write
 //
 // UpsertEntity creates or updates an entity by key; AddAlias gives it
@@ -45,19 +54,30 @@
 //
 // Paths gives the shortest paths between two entities (PathOptions.Types
 // keeps to some relation types: PartyTo and Concerns find shared disputes);
-// Neighborhood, what surrounds one. Entity resolves a reference; Search
-// finds entities by name or alias; Entities, Relations, EntityRelations and
-// Disputes (those a party is PartyTo) list pages; Node finds anything by id;
-// Stats counts.
+// Neighborhood, what surrounds one. Entity resolves a reference; Search and
+// SearchHits find entities by name or alias, then by the words of their
+// descriptions, statement quotes and dispute events; Entities, Relations,
+// EntityRelations and DisputesAt (those a party is PartyTo, by status as of
+// a date) list pages; Node finds anything by id; Stats counts.
 //
 // # Time
 //
 // Dates are partial (Date: "2023", "2023-04" or "2023-04-19"). A statement's
 // Date is when it was made public; a relation's ValidFrom and ValidTo are
-// when it held in the world. LineageOptions.AsOf asks what the record said
-// by a date: only statements dated by then count, and only relations valid
-// then are walked. Every statement keeps RecordedAt, when this store
-// recorded it, and a retraction keeps when and why; nothing is deleted.
+// when it held in the world. LineageOptions.AsOf asks about the world by a
+// date: only statements dated by then count, and only relations valid then
+// are walked.
+//
+// The store keeps its own clock too: every statement, event and entity has
+// RecordedAt, and a retraction keeps when and why; nothing is deleted.
+// Snapshot.AsRecorded (and RecordedAsOf in the options) answers as the
+// store stood at an instant: what did the record say then.
+//
+// A dispute has a timeline of events (AddDisputeEvent, RetractDisputeEvent,
+// Events); DisputeState derives its status and forum as of a date. Aliases
+// may carry dates (EntityInput.Names; Entity.Names lists them). Every write
+// is logged: Changes pages through the log (also per entity), and package
+// feeds serves it as Atom.
 //
 // # Licences and compliance
 //
@@ -84,7 +104,9 @@
 //	store.go                     Open, Close, Backup, Restore, the writer lock
 //	tx.go                        write transactions: records in, records plus index entries out
 //	write.go, import.go          UpsertEntity, AddStatement, RetractStatement, AddAlias, MergeEntities, Import
-//	read.go, search.go           look-ups, pages, stats, export iteration, search
+//	view.go, pvec.go             snapshots (View, Begin, ConsistentReads) and the copy-on-write pages behind them
+//	read.go, fulltext.go         look-ups, pages, stats, export iteration; search by name and by text
+//	events.go, changes.go        dispute timelines; the change log
 //	mem.go                       the in-memory adjacency cache the walks use
 //	lineage.go, paths.go         Lineage (SPEC §2), Paths, Neighborhood
 //	verify.go                    Verify: records, indexes and cache agree
