@@ -256,13 +256,14 @@ func (s *Store) Compliance(ctx context.Context, ref string, opts ComplianceOptio
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	start, err := s.Entity(ctx, ref)
+	// The walk first: its errors name the argument "entity", as lineage's do.
+	hits, err := s.Lineage(ctx, ref, LineageOptions{
+		Direction: Upstream, MinStatus: opts.MinStatus, AsOf: opts.AsOf, Kinds: assetKinds, Paths: true,
+	})
 	if err != nil {
 		return nil, err
 	}
-	hits, err := s.Lineage(ctx, start.ID.String(), LineageOptions{
-		Direction: Upstream, MinStatus: opts.MinStatus, AsOf: opts.AsOf, Kinds: assetKinds, Paths: true,
-	})
+	start, err := s.Entity(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
