@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/whosedata/whosedata/graph"
+	"github.com/whosedata/whosedata/internal/synth"
 )
 
 // The compliance property test builds random graphs (data flow, holding,
@@ -703,4 +704,50 @@ func TestComplianceEnums(t *testing.T) {
 		graph.ClassUnspecified.Forbids(graph.UseCommercial) {
 		t.Error("Forbids disagrees with SPEC §10")
 	}
+}
+
+// BenchmarkCompliance and BenchmarkComplianceLineageUpstream run compliance
+// and the UPSTREAM lineage it is built on over the same seeds of the
+// benchmark graph; the target is compliance at ≥ 0.5× the lineage's
+// ops/s.
+func BenchmarkCompliance(b *testing.B) {
+	benchCompliance(b, func(ctx context.Context, s *graph.Store, seed string) (int, error) {
+		c, err := s.Compliance(ctx, seed, graph.ComplianceOptions{})
+		if err != nil {
+			return 0, err
+		}
+		return len(c.Assets), nil
+	})
+}
+
+func BenchmarkComplianceLineageUpstream(b *testing.B) {
+	benchCompliance(b, func(ctx context.Context, s *graph.Store, seed string) (int, error) {
+		h, err := s.Lineage(ctx, seed, graph.LineageOptions{Direction: graph.Upstream})
+		return len(h), err
+	})
+}
+
+func benchCompliance(b *testing.B, op func(context.Context, *graph.Store, string) (int, error)) {
+	g := synth.Generate(benchCfg)
+	s, err := graph.Open(b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Import(ctx, g.Batch); err != nil {
+		b.Fatal(err)
+	}
+	seeds := g.Seeds(100, 7)
+	items, i := 0, 0
+	b.ReportAllocs()
+	for b.Loop() {
+		n, err := op(ctx, s, seeds[i%len(seeds)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		items += n
+		i++
+	}
+	b.ReportMetric(float64(items)/float64(b.N), "items/op")
 }
