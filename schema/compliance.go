@@ -13,6 +13,8 @@ type complianceArgs struct {
 	Use       string // defaults to COMMERCIAL in the SDL
 	AsOf      *Date
 	MinStatus *string
+	// RecordedAsOf (SPEC §8) goes here, passed on as
+	// graph.ComplianceOptions.RecordedAsOf, when the store has it.
 }
 
 type queryComplianceArgs struct {
