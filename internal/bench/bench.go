@@ -55,10 +55,10 @@ type Config struct {
 	// ProfileDir, when set, receives CPU profiles of whosedata's load and
 	// lineage_down workloads (load.pprof, lineage_down.pprof).
 	ProfileDir string
-	// PostgresBudget bounds the time PostgreSQL gets per lineage workload
-	// outside Check mode (0: 90 s); seeds are taken in an interleaved order
-	// (hubs and random entities mixed) until it is spent, and the rows report
-	// the seeds answered.
+	// PostgresBudget bounds the time PostgreSQL gets per lineage workload,
+	// and whosedata's compliance workload, outside Check mode (0: 90 s);
+	// seeds are taken in an interleaved order (hubs and random entities
+	// mixed) until it is spent, and the rows report the seeds answered.
 	PostgresBudget time.Duration
 	// NoPostgres leaves PostgreSQL out even when it is installed.
 	NoPostgres bool
@@ -278,9 +278,14 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 
 	// compliance: SPEC §10 on the lineage seeds, each answer checked against
 	// the UPSTREAM lineage it is built on; compared with that lineage. One
-	// round: it loads every asset's path and licences from the store, which
-	// makes it far slower than the walk (see the README).
-	cs, err := wdCompliance(ctx, store, seeds, 1)
+	// round, seeds interleaved, within PostgreSQL's time budget outside Check
+	// mode: it loads every asset's path and licences from the store, which
+	// makes it far slower than the walk.
+	budget := cfg.PostgresBudget
+	if cfg.Check {
+		budget = 0
+	}
+	cs, err := wdCompliance(ctx, store, seeds, budget, log)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/whosedata/whosedata/graph"
@@ -46,27 +47,31 @@ func wdPaths(ctx context.Context, s *graph.Store, seeds []string, reps int) (sam
 }
 
 // wdCompliance runs the compliance workload: Store.Compliance (commercial
-// use, default options) of every seed, reps times. The first round checks
-// each answer against UPSTREAM lineage of the seed, untimed: the assets must
-// be the seed and exactly the DATASET, MODEL and PRODUCT hits, with their
-// depths as path lengths, and the verdict and blocks must follow from the
-// classes by SPEC §10.
-func wdCompliance(ctx context.Context, s *graph.Store, seeds []string, reps int) (sample, error) {
+// use, default options) of each seed once, seeds interleaved (hubs and random
+// entities mixed) until budget is spent (0: no budget). Each answer is then
+// checked, untimed, against UPSTREAM lineage of the seed: the assets must be
+// the seed and exactly the DATASET, MODEL and PRODUCT hits, with their depths
+// as path lengths, and the verdict and blocks must follow from the classes by
+// SPEC §10.
+func wdCompliance(ctx context.Context, s *graph.Store, seeds []string, budget time.Duration, log *slog.Logger) (sample, error) {
 	var smp sample
-	for rep := range reps {
-		for _, seed := range seeds {
-			t := time.Now()
-			c, err := s.Compliance(ctx, seed, graph.ComplianceOptions{})
-			if err != nil {
-				return smp, fmt.Errorf("whosedata compliance of %s: %w", seed, err)
-			}
-			smp.add(time.Since(t), len(c.Assets))
-			if rep > 0 {
-				continue
-			}
-			if err := checkCompliance(ctx, s, seed, c); err != nil {
-				return smp, fmt.Errorf("compliance: seed %s: %w", seed, err)
-			}
+	var spent time.Duration
+	for k, i := range interleave(len(seeds)) {
+		if budget > 0 && k > 0 && spent > budget {
+			log.Warn("bench: compliance time budget spent", "seeds answered", k, "of", len(seeds))
+			break
+		}
+		seed := seeds[i]
+		t := time.Now()
+		c, err := s.Compliance(ctx, seed, graph.ComplianceOptions{})
+		if err != nil {
+			return smp, fmt.Errorf("whosedata compliance of %s: %w", seed, err)
+		}
+		d := time.Since(t)
+		spent += d
+		smp.add(d, len(c.Assets))
+		if err := checkCompliance(ctx, s, seed, c); err != nil {
+			return smp, fmt.Errorf("compliance: seed %s: %w", seed, err)
 		}
 	}
 	return smp, nil
