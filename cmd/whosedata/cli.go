@@ -73,7 +73,7 @@ func newCommand(name, args, summary string) *command {
 // commands returns every verb, in the order help lists them.
 func commands() []*command {
 	return []*command{
-		serveCommand(), loadCommand(), queryCommand(), exportCommand(),
+		serveCommand(), loadCommand(), queryCommand(), complianceCommand(), exportCommand(),
 		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(),
 		benchCommand(), versionCommand(), helpCommand(),
 	}

@@ -49,7 +49,7 @@ Usage: whosedata VERB [flags] [arguments]
 Verbs:
 `)
 	for _, c := range cs {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	for _, c := range cs {
 		fmt.Fprintf(w, "\n%s\n", usageLine(c))
@@ -58,6 +58,7 @@ Verbs:
 	writeGlobals(w, cs[0].fs)
 	fmt.Fprint(w, `
 Exit status: 0 on success, 1 on failure, 2 for a mistake in the command line.
+compliance: 0 ALLOWED, 3 RESTRICTED, 4 UNKNOWN (1 and 2 as above).
 `)
 }
 

@@ -25,10 +25,13 @@ const (
 	SystemWhosedata = "whosedata"
 	SystemPostgres  = "postgres"
 	SystemLimit     = "limit"
+	// SystemLineageUp is the peer of the compliance row: whosedata's own
+	// UPSTREAM lineage of the same seeds (the walk compliance is built on).
+	SystemLineageUp = "lineage_up"
 )
 
 // Workloads, in the order they run and are printed.
-var Workloads = []string{"load", "lineage_down", "lineage_up", "lineage_down_asof", "lineage_up_asof", "paths", "entity_http", "serve"}
+var Workloads = []string{"load", "lineage_down", "lineage_up", "lineage_down_asof", "lineage_up_asof", "compliance", "paths", "entity_http", "serve"}
 
 // Config configures Run. Zero sizes mean the full benchmark: 200,000
 // entities and 1,000,000 statements.
@@ -52,10 +55,10 @@ type Config struct {
 	// ProfileDir, when set, receives CPU profiles of whosedata's load and
 	// lineage_down workloads (load.pprof, lineage_down.pprof).
 	ProfileDir string
-	// PostgresBudget bounds the time PostgreSQL gets per lineage workload
-	// outside Check mode (0: 90 s); seeds are taken in an interleaved order
-	// (hubs and random entities mixed) until it is spent, and the rows report
-	// the seeds answered.
+	// PostgresBudget bounds the time PostgreSQL gets per lineage workload,
+	// and whosedata's compliance workload, outside Check mode (0: 90 s);
+	// seeds are taken in an interleaved order (hubs and random entities
+	// mixed) until it is spent, and the rows report the seeds answered.
 	PostgresBudget time.Duration
 	// NoPostgres leaves PostgreSQL out even when it is installed.
 	NoPostgres bool
@@ -271,6 +274,27 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		pgConn = nil
 		pg.stop()
 		pg = nil
+	}
+
+	// compliance: SPEC §10 on the lineage seeds, each answer checked against
+	// the UPSTREAM lineage it is built on; compared with that lineage. One
+	// round, seeds interleaved, within PostgreSQL's time budget outside Check
+	// mode: it loads every asset's path and licences from the store, which
+	// makes it far slower than the walk.
+	budget := cfg.PostgresBudget
+	if cfg.Check {
+		budget = 0
+	}
+	cs, err := wdCompliance(ctx, store, seeds, budget, log)
+	if err != nil {
+		return nil, err
+	}
+	add(cs.result("compliance", SystemWhosedata))
+	for _, r := range results {
+		if r.Workload == "lineage_up" && r.System == SystemWhosedata {
+			r.Workload, r.System = "compliance", SystemLineageUp
+			add(r)
+		}
 	}
 
 	// paths: whosedata only.

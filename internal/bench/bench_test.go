@@ -34,6 +34,7 @@ func TestRunCheck(t *testing.T) {
 		has[[2]string{r.Workload, r.System}] = true
 	}
 	want := [][2]string{{"load", SystemWhosedata}, {"paths", SystemWhosedata},
+		{"compliance", SystemWhosedata}, {"compliance", SystemLineageUp},
 		{"entity_http", SystemWhosedata}, {"entity_http", SystemLimit}}
 	if havePG {
 		want = append(want, [2]string{"load", SystemPostgres})

@@ -2,7 +2,7 @@
 // seed gives the same graph every time. The mix is shaped like real data:
 // every entity kind, data-flow, holding and other relation types, a power-law
 // in-degree with hubs (some datasets used by thousands), every status, dates
-// and validity windows, and a few cycles.
+// and validity windows, a few cycles, and licences with SPEC §10 terms.
 package synth
 
 import (
@@ -46,6 +46,10 @@ func Generate(c Config) *Graph {
 		c.Entities = 16
 	}
 	r := rand.New(rand.NewPCG(c.Seed, 0x77686f7365))
+	// Licence terms draw from their own stream, so that they leave every
+	// other choice (and so every lineage, paths and entity answer) as it was
+	// before licences had terms.
+	rl := rand.New(rand.NewPCG(c.Seed, 0x6c6963656e6365))
 	g := &Graph{Batch: &graph.Batch{}}
 	var byKind = map[graph.EntityKind][]int{}
 	cuts := []struct {
@@ -68,6 +72,9 @@ func Generate(c Config) *Graph {
 		in := graph.EntityInput{Key: key, Kind: kind, Name: fmt.Sprintf("%s %d", kindPrefix(kind), i)}
 		if kind == graph.Dispute {
 			in.Attributes = []graph.Attribute{{Key: "status", Value: "FILED"}}
+		}
+		if kind == graph.License {
+			in.Attributes = licenseTerms(rl)
 		}
 		g.Batch.Entities = append(g.Batch.Entities, in)
 	}
@@ -127,6 +134,21 @@ func Generate(c Config) *Graph {
 		g.Hubs = append(g.Hubs, g.Keys[top[i].i])
 	}
 	return g
+}
+
+// licenseUses weights the classes of generated licences: mostly permissive,
+// a fair share of non-commercial ones, some academic-only and unspecified.
+var licenseUses = []graph.LicenseClass{graph.ClassCommercial, graph.ClassCommercial, graph.ClassCommercial, graph.ClassCommercial,
+	graph.ClassNonCommercial, graph.ClassNonCommercial, graph.ClassAcademicOnly, graph.ClassUnspecified}
+
+// licenseTerms are the SPEC §10 attributes of one generated LICENSE entity.
+func licenseTerms(r *rand.Rand) []graph.Attribute {
+	flag := func() string { return []string{"true", "true", "false", "unknown"}[r.IntN(4)] }
+	return []graph.Attribute{
+		{Key: graph.AttrAttribution, Value: flag()},
+		{Key: graph.AttrShareAlike, Value: flag()},
+		{Key: graph.AttrUse, Value: licenseUses[r.IntN(len(licenseUses))].String()},
+	}
 }
 
 func kindPrefix(k graph.EntityKind) string {
