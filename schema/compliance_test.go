@@ -101,7 +101,7 @@ func TestComplianceBudget(t *testing.T) {
 	runCases(t, h, []execCase{{
 		name:  "two assets over a budget of one",
 		query: `{ compliance(entity: "stable-diffusion") { verdict } }`,
-		want: `{"data": null, "errors": [{"message": "limit exceeded: query asks for more than 1 objects; narrow it with first (or fewer nested lists)",
+		want: `{"data": null, "errors": [{"message": "limit exceeded: query asks for more than 1 objects; narrow it with first (or fewer nested lists, walks and scans)",
 			"path": ["compliance"], "extensions": {"code": "LIMIT_EXCEEDED"}}]}`,
 	}})
 }
