@@ -66,7 +66,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		return cm && cm.CodeMirror ? cm.CodeMirror.getValue() : pane.innerText;
 	})()`
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.url+"/"),
+		chromedp.Navigate(srv.url+"/graphiql"),
 		chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")),
 		chromedp.Click(chromedp.CSS(".graphiql-execute-button")),
 	)

@@ -80,6 +80,7 @@ type Server struct {
 	origins    map[string]bool // allowed CORS origins; nil when CORS is off
 	anyOrigin  bool            // AllowedOrigins contains "*"
 	playground *playground
+	explorer   *explorer
 	metrics    *metrics
 	handler    http.Handler // for Config.Addr, returned by Handler
 }
@@ -133,6 +134,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: playground: %w", err)
 	}
 	s.playground = pg
+	if s.explorer, err = loadExplorer(); err != nil {
+		return nil, fmt.Errorf("server: explorer: %w", err)
+	}
 	if s.metrics, err = newMetrics(cfg.Gauges); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
