@@ -109,13 +109,27 @@ const STYLE = [
   { selector: '.faded', style: { opacity: 0.15 } },
 ];
 
-function layoutOptions(kind, fit = true) {
+// FORCE_POLISH is the most entities the force layout polishes with its
+// iterative pass; beyond, its spectral draft alone is used: the polish grows
+// with the square of the size and takes seconds on a few hundred entities,
+// the draft a few hundred milliseconds.
+const FORCE_POLISH = 150;
+
+// MIN_READABLE_ZOOM keeps 11 px labels at 7.7 px or more.
+const MIN_READABLE_ZOOM = 0.7;
+
+// MAX_FIT_ZOOM is the most a fitted picture is enlarged.
+const MAX_FIT_ZOOM = 1.25;
+
+function layoutOptions(kind, size, fit = true, wide = true) {
   if (kind === 'layered') {
-    return { name: 'dagre', rankDir: 'LR', nodeSep: 10, rankSep: 110, edgeSep: 6, ranker: 'network-simplex', animate: false, fit, padding: 24 };
+    // Sources on the left, users on the right: a hub's many hits stack in
+    // columns, which a reader scrolls down like a list.
+    return { name: 'dagre', rankDir: 'LR', nodeSep: 6, rankSep: wide ? 100 : 70, edgeSep: 4, ranker: 'network-simplex', animate: false, fit, padding: 24 };
   }
   return {
     name: 'fcose',
-    quality: 'default',
+    quality: size > FORCE_POLISH ? 'draft' : 'default',
     randomize: fit,
     animate: false,
     fit,
@@ -203,15 +217,42 @@ export function drawPicture(container, picture, { layout = 'layered', onNode, on
   }
   /** positions returns where every node is now, for the next drawing. */
   handle.positions = () => new Map(cy.nodes().map((n) => [n.id(), { ...n.position() }]));
-  const first = allKnown ? { name: 'preset', fit: true, padding: 24 } : layoutOptions(layout, known.size === 0);
+  const wide = container.clientWidth >= 600;
+  const first = allKnown ? { name: 'preset', fit: true, padding: 24 } : layoutOptions(layout, picture.nodes.length, known.size === 0, wide);
   if (!allKnown && known.size > 0) first.fit = true;
   // The box may change size (a phone turned, the panel moving below): keep
   // the drawing fitted until the reader zooms or pans it.
   let touched = false;
   for (const ev of ['wheel', 'pointerdown', 'touchstart', 'keydown']) container.addEventListener(ev, () => (touched = true), { passive: true });
+  // A picture fitted so small that its labels cannot be read is zoomed to
+  // the smallest readable size instead, with its start in view;
+  // the reader scrolls the rest into view, or reads the table.
+  const readable = () => {
+    if (cy.zoom() > MAX_FIT_ZOOM) {
+      // A few entities fitted to a big box would be drawn huge.
+      cy.zoom(MAX_FIT_ZOOM);
+      cy.center();
+    }
+    if (cy.zoom() >= MIN_READABLE_ZOOM) return;
+    const z = MIN_READABLE_ZOOM;
+    const bb = cy.elements().boundingBox();
+    const start = cy.nodes('[role = "start"]');
+    cy.zoom(z);
+    if (start.nonempty()) {
+      // The start at the left edge, halfway down: where the walk begins.
+      const p = start.position();
+      cy.pan({ x: 24 - bb.x1 * z, y: cy.height() / 2 - p.y * z });
+    } else {
+      cy.pan({ x: 24 - bb.x1 * z, y: 24 - bb.y1 * z });
+    }
+    handle.cropped = true;
+  };
   const watch = new ResizeObserver(() => {
     cy.resize();
-    if (!touched) cy.fit(undefined, 24);
+    if (!touched) {
+      cy.fit(undefined, 24);
+      readable();
+    }
   });
   const destroy = handle.destroy;
   handle.destroy = () => {
@@ -219,6 +260,7 @@ export function drawPicture(container, picture, { layout = 'layered', onNode, on
     destroy();
   };
   return run(first).then(() => {
+    readable();
     watch.observe(container);
     performance.mark(`wd:${mark}-done`);
     performance.measure(`wd:${mark}`, `wd:${mark}-start`, `wd:${mark}-done`);

@@ -92,18 +92,18 @@ export async function render(ctx) {
 
 function controls(ctx, model) {
   const s = ctx.state;
-  const dir = (d, text) => h('label.seg', h('input', { type: 'radio', name: 'direction', value: d, checked: s.direction === d, onchange: () => ctx.update({ direction: d, expand: [] }) }), text);
   return h('form.controls', { onsubmit: (ev) => ev.preventDefault(), 'aria-label': 'Lineage settings' },
-    h('fieldset.control',
-      h('legend', 'Direction'),
-      dir('DOWNSTREAM', `Downstream: who used ${model.start.name}’s data`),
-      dir('UPSTREAM', `Upstream: whose data is in ${model.start.name}`)),
+    h('div.control',
+      h('label', { for: 'direction' }, 'Direction'),
+      h('select', { id: 'direction', onchange: (ev) => ctx.update({ direction: ev.target.value, expand: [] }) },
+        h('option', { value: 'DOWNSTREAM', selected: s.direction === 'DOWNSTREAM' }, `Downstream: who used ${model.start.name}’s data`),
+        h('option', { value: 'UPSTREAM', selected: s.direction === 'UPSTREAM' }, `Upstream: whose data is in ${model.start.name}`))),
     h('div.control',
       h('label', { for: 'min-status' }, 'At least'),
       h('select', { id: 'min-status', onchange: (ev) => ctx.update({ minStatus: ev.target.value }) },
         STATUSES.map((st) => h('option', { value: st, selected: st === s.minStatus }, `${st} — ${STATUS_MEANING[st]}`)))),
     h('fieldset.control.kinds',
-      h('legend', 'Show hits of kind'),
+      h('legend', 'Hits of kind'),
       KINDS.map((k) => h('label.chip',
         h('input', { type: 'checkbox', id: `kind-${k}`, checked: s.kinds.includes(k), onchange: (ev) => ctx.update({ kinds: ev.target.checked ? [...s.kinds, k] : s.kinds.filter((x) => x !== k) }) }),
         ` ${title(kindWord(k))}`)),
@@ -125,7 +125,7 @@ function summary(ctx, m) {
         : m.leftOut ? ' No hit is left out by it.' : ''),
     m.groups.some((g) => g.hidden)
       ? note('Models, products and organisations come first; long groups are cut: ',
-          m.groups.filter((g) => g.hidden).map((g) => `${g.hidden} more ${kindWord(g.kind)} hidden`).join(', '), '.')
+          m.groups.filter((g) => g.hidden).map((g) => `${g.hidden} more ${kindWord(g.kind)} hidden`).join(', '), ' (the “more” buttons below, or the dashed boxes in the picture, show them).')
       : '');
 }
 
