@@ -206,3 +206,11 @@ test('only http and https links come from the data', () => {
   assert.equal(safeURL('not a url'), '');
   assert.deepEqual(steps('a', []), []);
 });
+
+test('rings count the steps from the start, either way along the relations', async () => {
+  const { rings } = await import('../src/lib/model.js');
+  const r = rings('a', [{ source: 'a', target: 'b' }, { source: 'c', target: 'b' }, { source: 'd', target: 'e' }]);
+  assert.deepEqual([...r.entries()], [['a', 0], ['b', 1], ['c', 2]]);
+  const m = graphModel(load('graphMusk'), state('/e/elon-musk/graph'));
+  assert.ok(m.nodes.every((n) => (n.id === 'elon-musk' ? n.ring === 0 : n.ring >= 1)));
+});

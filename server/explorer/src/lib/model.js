@@ -313,6 +313,12 @@ export function graphModel(data, state, extra = []) {
     }
     shown.push({ id: n.key, label: n.name, kind: n.kind, role: n.key === root ? 'start' : expanded.has(n.key) ? 'expanded' : 'node', degree: degree.get(n.key) || 0 });
   }
+  // ring: steps from the start over the relations drawn, for the ring layout
+  // of big neighbourhoods; entities the start does not reach get the outer ring.
+  const ring = rings(root, edges);
+  let outer = 0;
+  for (const r of ring.values()) outer = Math.max(outer, r);
+  for (const n of shown) n.ring = ring.has(n.id) ? ring.get(n.id) : outer + 1;
   shown.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.label.localeCompare(b.label));
   return {
     start: data.entity,
@@ -326,6 +332,32 @@ export function graphModel(data, state, extra = []) {
     isolated,
     capped: (data.n0?.nodes.length || 0) >= NEIGHBORHOOD_LIMIT,
   };
+}
+
+/** rings returns each entity's number of steps from root over edges taken either way. */
+export function rings(root, edges) {
+  const next = new Map();
+  for (const e of edges) {
+    if (!next.has(e.source)) next.set(e.source, []);
+    if (!next.has(e.target)) next.set(e.target, []);
+    next.get(e.source).push(e.target);
+    next.get(e.target).push(e.source);
+  }
+  const ring = new Map([[root, 0]]);
+  let frontier = [root];
+  while (frontier.length) {
+    const after = [];
+    for (const k of frontier) {
+      for (const o of next.get(k) || []) {
+        if (!ring.has(o)) {
+          ring.set(o, ring.get(k) + 1);
+          after.push(o);
+        }
+      }
+    }
+    frontier = after;
+  }
+  return ring;
 }
 
 /**

@@ -106,14 +106,15 @@ const STYLE = [
   { selector: 'edge[?more]', style: { 'target-arrow-shape': 'none' } },
   { selector: 'edge[?weak]', style: { opacity: 0.55 } },
   { selector: 'edge:selected', style: { width: 4.5, 'overlay-color': '#f59e0b', 'overlay-opacity': 0.2 } },
+  { selector: 'edge.thin', style: { width: 0.8, opacity: 0.35, 'target-arrow-shape': 'none' } },
   { selector: '.faded', style: { opacity: 0.15 } },
 ];
 
-// FORCE_POLISH is the most entities the force layout polishes with its
-// iterative pass; beyond, its spectral draft alone is used: the polish grows
-// with the square of the size and takes seconds on a few hundred entities,
-// the draft a few hundred milliseconds.
-const FORCE_POLISH = 150;
+// FORCE_POLISH is the most entities drawn with the force layout, whose cost
+// grows with the square of the size (seconds for a few hundred entities);
+// beyond it the entities are drawn in rings around the start, one ring per
+// step (their ring data), which takes a few hundred milliseconds.
+export const FORCE_POLISH = 150;
 
 // MIN_READABLE_ZOOM keeps 11 px labels at 7.7 px or more.
 const MIN_READABLE_ZOOM = 0.7;
@@ -127,9 +128,13 @@ function layoutOptions(kind, size, fit = true, wide = true) {
     // columns, which a reader scrolls down like a list.
     return { name: 'dagre', rankDir: 'LR', nodeSep: 6, rankSep: wide ? 100 : 70, edgeSep: 4, ranker: 'network-simplex', animate: false, fit, padding: 24 };
   }
+  if (size > FORCE_POLISH) {
+    const outer = 10;
+    return { name: 'concentric', concentric: (n) => outer - (n.data('ring') ?? outer), levelWidth: () => 1, minNodeSpacing: 6, avoidOverlap: true, animate: false, fit, padding: 24 };
+  }
   return {
     name: 'fcose',
-    quality: size > FORCE_POLISH ? 'draft' : 'default',
+    quality: 'default',
     randomize: fit,
     animate: false,
     fit,
@@ -166,7 +171,8 @@ export function drawPicture(container, picture, { layout = 'layered', onNode, on
         classes: n.weak ? 'weak' : '',
         position: known.get(n.id) || { x: around.x + Math.random() * 60 - 30, y: around.y + Math.random() * 60 - 30 },
       })),
-      ...picture.edges.map((e) => ({ group: 'edges', data: edgeData(e, labelOf) })),
+      // Hundreds of lines drawn thin, so the entities stand out of them.
+      ...picture.edges.map((e) => ({ group: 'edges', data: edgeData(e, labelOf), classes: picture.edges.length > 400 ? 'thin' : '' })),
     ],
     style: STYLE,
     layout: { name: 'preset' },
@@ -233,7 +239,8 @@ export function drawPicture(container, picture, { layout = 'layered', onNode, on
       cy.zoom(MAX_FIT_ZOOM);
       cy.center();
     }
-    if (cy.zoom() >= MIN_READABLE_ZOOM) return;
+    // A neighbourhood is looked at whole first; a lineage is read.
+    if (layout !== 'layered' || cy.zoom() >= MIN_READABLE_ZOOM) return;
     const z = MIN_READABLE_ZOOM;
     const bb = cy.elements().boundingBox();
     const start = cy.nodes('[role = "start"]');

@@ -12,7 +12,7 @@ import { phrase, title } from '../../lib/words.js';
 import { h, replace, entityLink, kindBadge, statusBadge, note } from '../dom.js';
 import { asOfControl, source, toolbar } from '../parts.js';
 import { entityHeader, statements as statementList } from './entity.js';
-import { drawPicture } from '../picture.js';
+import { FORCE_POLISH, drawPicture } from '../picture.js';
 import { legend } from './shared.js';
 
 // Where each entity was drawn, per start entity, so that filtering, hiding
@@ -115,6 +115,7 @@ function controls(ctx, m) {
 function summary(ctx, m) {
   const s = ctx.state;
   const bits = [];
+  if (m.nodes.length > FORCE_POLISH) bits.push(`with this many entities the picture is rings around ${m.start.name}, one ring per step: zoom in, or filter by type or status`);
   if (m.capped) bits.push(`only the nearest ${m.nodes.length} entities are asked for`);
   if (m.filtered) bits.push(`${m.filtered} relations hidden by the filters`);
   if (m.isolated) bits.push(`${m.isolated} entities left without a relation by them are hidden`);
@@ -122,7 +123,7 @@ function summary(ctx, m) {
   if (m.hidden.length) bits.push(`${m.hidden.length} entities hidden by you`);
   return h('div.summary',
     h('p.lead', `${m.nodes.length} entities and ${m.edges.length} relations within ${s.depth} ${s.depth === 1 ? 'step' : 'steps'} of ${m.start.name}${s.expand.length ? `, and around ${s.expand.length} expanded` : ''}.`),
-    bits.length ? note(bits.join('; ') + '.') : '',
+    bits.length ? note(bits.join('; ').replace(/^./, (c) => c.toUpperCase()) + '.') : '',
     note('Click an entity to add its neighbours; click a line for who says so. Retracted relations are not drawn.'));
 }
 
