@@ -1,13 +1,21 @@
 # whosedata — the two commands of the README, and a few more.
-#   make serve   build the playground (npm) and start the server with the bundled data
-#   make test    go vet and every test, with the race detector
+#   make serve   build the playground and the explorer (npm) and start the server with the bundled data
+#   make test    go vet, the explorer's unit tests (node --test) and every Go test, with the race detector
 GO ?= go
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: serve test playground build vet bench fuzz clean
+.PHONY: serve test playground explorer explorer-test build vet bench fuzz clean
 
-playground:
+# playground builds both web bundles the server embeds: GraphiQL and the explorer.
+playground: explorer
 	bash server/playground/build.sh
+
+explorer:
+	bash server/explorer/build.sh
+
+# explorer-test runs the explorer's view-logic unit tests with Node's test runner.
+explorer-test:
+	bash server/explorer/build.sh test
 
 build: playground
 	$(GO) build -o bin/whosedata ./cmd/whosedata
@@ -18,7 +26,7 @@ serve: build
 vet:
 	$(GO) vet ./...
 
-test: playground vet
+test: playground explorer-test vet
 	$(GO) test -race ./...
 
 bench: build
@@ -28,5 +36,5 @@ fuzz:
 	bash scripts/fuzz.sh
 
 clean:
-	rm -rf bin server/playground/node_modules
-	find server/playground/dist -type f ! -name README.md -delete
+	rm -rf bin server/playground/node_modules server/explorer/node_modules
+	find server/playground/dist server/explorer/dist -type f ! -name README.md -delete

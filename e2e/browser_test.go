@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,44 +15,10 @@ const chromium = "/usr/bin/chromium"
 // TestPlaygroundInBrowser opens the GraphiQL playground in headless Chromium,
 // runs the query it opens with, and checks that the answer names Microsoft.
 func TestPlaygroundInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		needInCI(t, "%s is not installed (apt-get install chromium chromium-driver): %v", chromium, err)
-	}
-	if _, err := exec.LookPath("npm"); err != nil {
-		needInCI(t, "npm is not installed, so the playground cannot be built: %v", err)
-	}
-
-	// The bundle is embedded at build time: build it, then the command.
-	build := exec.CommandContext(t.Context(), "bash", filepath.Join("..", "server", "playground", "build.sh"))
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("server/playground/build.sh: %v\n%s", err, out)
-	}
-	withPlayground := filepath.Join(t.TempDir(), "whosedata")
-	if err := buildCommand(withPlayground); err != nil {
-		t.Fatal(err)
-	}
+	withPlayground := bundledCommand(t)
 	data := filepath.Join(t.TempDir(), "data")
 	srv := startServerWith(t, withPlayground, cleanEnv(t), "--data", data, "--addr", "127.0.0.1:0")
-
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelBrowser := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
+	ctx := newBrowser(t, 1280, 900)
 
 	// resultText reads GraphiQL's result pane: CodeMirror's whole text, since
 	// it draws only the lines in view.
@@ -66,7 +29,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		return cm && cm.CodeMirror ? cm.CodeMirror.getValue() : pane.innerText;
 	})()`
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.url+"/"),
+		chromedp.Navigate(srv.url+"/graphiql"),
 		chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")),
 		chromedp.Click(chromedp.CSS(".graphiql-execute-button")),
 	)

@@ -1,6 +1,7 @@
 // Package server serves a GraphQL schema over HTTP: the /graphql endpoint, a
-// GraphiQL playground at /, /healthz, and /metrics in the Prometheus text
-// format. It knows nothing of the whosedata
+// GraphiQL playground at /graphiql (and for GET /graphql from a browser), the
+// explorer's web pages at /, /e/… and /paths, /healthz, and /metrics in the
+// Prometheus text format. It knows nothing of the whosedata
 // domain; it serves any *graphql.Schema built with graph-gophers/graphql-go.
 //
 // # Map of the package
@@ -22,6 +23,9 @@
 //     document's fields and aliases before it is parsed.
 //   - playground.go: the embedded GraphiQL bundle (built by
 //     playground/build.sh) and the page shown when it is not built.
+//   - explorer.go: the embedded explorer bundle (built by explorer/build.sh),
+//     served for every explorer URL; the script in it reads the URL and
+//     asks /graphql, so the server knows nothing of its views.
 //
 // # Access
 //

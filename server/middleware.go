@@ -13,15 +13,22 @@ import (
 // the listener is reachable from this machine only.
 func (s *Server) routes(loopback bool) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", s.cors(s.graphqlHandler(loopback)))
+	api := s.cors(s.graphqlHandler(loopback))
+	mux.Handle("/graphql", api)
+	mux.Handle("GET /graphql", pageOr(s.playground.servePage, api))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte("ok"))
 	})
 	mux.Handle("GET /metrics", s.metrics.handler())
-	mux.HandleFunc("GET /{$}", s.playground.servePage)
+	mux.HandleFunc("GET /graphiql", s.playground.servePage)
 	mux.HandleFunc("GET /playground/{file}", s.playground.serveAsset)
+	// The explorer (SPEC §9): one page for all its views; its script reads the URL.
+	for _, route := range []string{"GET /{$}", "GET /e/{path...}", "GET /paths"} {
+		mux.HandleFunc(route, s.explorer.servePage)
+	}
+	mux.HandleFunc("GET /explorer/{file}", s.explorer.serveAsset)
 	for _, m := range s.cfg.Mounts {
 		mux.Handle("GET "+m.Prefix, m.Handler)
 	}

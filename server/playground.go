@@ -2,9 +2,7 @@ package server
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"time"
 )
 
 // distFS holds the GraphiQL bundle built by playground/build.sh. Only
@@ -34,7 +31,7 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe
 	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// notBuiltPage is served at / when the bundle is absent.
+// notBuiltPage is served at /graphiql when the bundle is absent.
 const notBuiltPage = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>whosedata · playground not built</title></head>
@@ -94,32 +91,15 @@ func loadPlaygroundFS(fsys fs.FS, defaultQuery string) (*playground, error) {
 	if bytes.Count(index, []byte(configMarker)) != 1 {
 		return nil, fmt.Errorf("%s/index.html must contain %s exactly once; rebuild with server/playground/build.sh", distDir, configMarker)
 	}
-	p := &playground{
-		built:  true,
-		page:   bytes.Replace(index, []byte(configMarker), cfg, 1),
-		assets: make(map[string]asset),
-	}
-	entries, err := fs.ReadDir(fsys, distDir)
+	assets, err := readAssets(fsys, distDir)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.Type().IsRegular() || name == "index.html" || name == "README.md" {
-			continue
-		}
-		body, err := fs.ReadFile(fsys, distDir+"/"+name)
-		if err != nil {
-			return nil, err
-		}
-		sum := sha256.Sum256(body)
-		p.assets[name] = asset{
-			body:        body,
-			contentType: contentType(name),
-			etag:        `"` + hex.EncodeToString(sum[:16]) + `"`,
-		}
-	}
-	return p, nil
+	return &playground{
+		built:  true,
+		page:   bytes.Replace(index, []byte(configMarker), cfg, 1),
+		assets: assets,
+	}, nil
 }
 
 // contentType returns the Content-Type of a bundle file. The usual types are
@@ -159,18 +139,7 @@ func (p *playground) servePage(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(p.page)
 }
 
-// serveAsset serves one file of the bundle, with an ETag so browsers
-// revalidate instead of downloading it again.
+// serveAsset serves one file of the bundle.
 func (p *playground) serveAsset(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("file")
-	a, ok := p.assets[name]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", a.contentType)
-	h.Set("ETag", a.etag)
-	h.Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
+	serveAsset(w, r, p.assets, r.PathValue("file"))
 }

@@ -12,13 +12,14 @@ import (
 	"testing/fstest"
 )
 
-// TestPlaygroundRoute checks / against what is embedded: the built GraphiQL
-// when playground/dist/index.html exists, the "not built" page otherwise.
+// TestPlaygroundRoute checks /graphiql against what is embedded: the built
+// GraphiQL when playground/dist/index.html exists, the "not built" page
+// otherwise.
 func TestPlaygroundRoute(t *testing.T) {
 	ts := startServer(t, Config{PlaygroundQuery: "{ hello }"})
-	r := send(t, http.MethodGet, ts.url+"/", "", nil)
+	r := send(t, http.MethodGet, ts.url+"/graphiql", "", nil)
 	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
-		t.Fatalf("GET /: %d %s", r.status, r.header.Get("Content-Type"))
+		t.Fatalf("GET /graphiql: %d %s", r.status, r.header.Get("Content-Type"))
 	}
 	csp := r.header.Get("Content-Security-Policy")
 	if csp == "" || strings.Contains(csp, "http") || strings.Contains(csp, "unsafe-eval") {

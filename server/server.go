@@ -126,6 +126,7 @@ type Server struct {
 	anyOrigin  bool            // AllowedOrigins contains "*"
 	hosts      map[string]bool // AllowedHosts, as hostName gives them
 	playground *playground
+	explorer   *explorer
 	metrics    *metrics
 	handler    http.Handler // for Config.Addr, returned by Handler
 }
@@ -211,6 +212,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: playground: %w", err)
 	}
 	s.playground = pg
+	if s.explorer, err = loadExplorer(); err != nil {
+		return nil, fmt.Errorf("server: explorer: %w", err)
+	}
 	if s.metrics, err = newMetrics(cfg.Gauges); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}

@@ -1,0 +1,65 @@
+// compliance.js: "/e/{key}/compliance?use=" — may I use this model or
+// dataset for a use (SPEC §10)? The verdict and the assets that decide it.
+
+import { complianceQuery } from '../../lib/queries.js';
+import { complianceModel } from '../../lib/model.js';
+import { NOT_YET } from '../../lib/features.js';
+import { STATUSES } from '../../lib/status.js';
+import { USES, entityPath } from '../../lib/url.js';
+import { VERDICT_COLOR } from '../../lib/look.js';
+import { title } from '../../lib/words.js';
+import { h, replace, entityLink, kindBadge, note } from '../dom.js';
+import { asOfControl, source, toolbar } from '../parts.js';
+import { entityHeader } from './entity.js';
+import { pathText } from './shared.js';
+
+/** render draws the licence check. */
+export async function render(ctx) {
+  const s = ctx.state;
+  if (!ctx.features.compliance) {
+    const data = await ctx.query({ query: 'query Brief($ref: String!) { entity(ref: $ref) { key name kind } }', variables: { ref: s.key } });
+    if (ctx.stale()) return;
+    if (data.entity) ctx.canonical(data.entity.key);
+    document.title = `Licence check · whosedata`;
+    replace(ctx.main,
+      data.entity ? entityHeader(ctx, data.entity, 'compliance') : h('h1', s.key),
+      h('h2', 'Licence check'),
+      note(`The licence check (may I use this for ${title(s.use).toLowerCase()} use?) is ${NOT_YET}.`),
+      h('p', 'Meanwhile the ', h('a', { href: entityPath(s.key, 'lineage') + '?direction=UPSTREAM', 'data-nav': '' }, 'upstream lineage'), ' lists the datasets and models it is built from.'));
+    return;
+  }
+  replace(ctx.main, h('p.loading', 'Checking licences…'));
+  const q = complianceQuery(s);
+  const data = await ctx.query(q);
+  if (ctx.stale()) return;
+  if (!data.entity) {
+    replace(ctx.main, h('h1', 'Nothing by that name'), h('p', `No entity has the key, name or alias “${s.key}”.`));
+    return;
+  }
+  ctx.canonical(data.entity.key);
+  const m = complianceModel(data);
+  document.title = `Licence check: ${m.entity.name} · whosedata`;
+  replace(ctx.main,
+    entityHeader(ctx, data.entity, 'compliance'),
+    h('form.controls', { onsubmit: (ev) => ev.preventDefault(), 'aria-label': 'Licence check settings' },
+      h('div.control', h('label', { for: 'use' }, 'Use'),
+        h('select', { id: 'use', onchange: (ev) => ctx.update({ use: ev.target.value }) }, USES.map((u) => h('option', { value: u, selected: u === s.use }, title(u))))),
+      h('div.control', h('label', { for: 'min-status' }, 'Count claims at least'),
+        h('select', { id: 'min-status', onchange: (ev) => ctx.update({ minStatus: ev.target.value }) }, STATUSES.map((st) => h('option', { value: st, selected: st === s.minStatus }, st))))),
+    h('div.row', asOfControl(ctx), toolbar(ctx)),
+    h('p.verdict', h('span.badge.status.big', { style: { background: VERDICT_COLOR[m.verdict] || '#4b5563' }, dataset: { verdict: m.verdict } }, m.verdict),
+      ` for ${title(m.use).toLowerCase()} use`,
+      m.blocking ? `: ${m.blocking} assets decide it` : '',
+      m.attribution ? ' · attribution required' : '',
+      m.shareAlike ? ' · share-alike' : ''),
+    m.disputes.length ? h('p', 'Disputes over these assets: ', m.disputes.map((d, i) => [i ? ', ' : '', entityLink(d)])) : '',
+    h('div.table-scroll', h('table.hits',
+      h('thead', h('tr', ...['Asset', 'Class', 'Licences', 'Path', 'Decides'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', m.assets.map((a) => h('tr', { class: a.blocks ? 'blocks' : '' },
+        h('td', entityLink(a.asset), ' ', kindBadge(a.asset.kind)),
+        h('td', title(a.class)),
+        h('td', a.licenses.length ? a.licenses.map((l, i) => [i ? ', ' : '', entityLink(l)]) : h('span.muted', 'none')),
+        h('td.path', a.steps.length ? pathText(m.entity, a.steps) : h('span.muted', 'itself')),
+        h('td', a.blocks ? 'yes' : '')))))),
+    source(q));
+}
