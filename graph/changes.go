@@ -129,8 +129,9 @@ type Change struct {
 // ChangeQuery selects changes: those recorded at or after Since (zero: all),
 // touching the entity Entity names ("": any) as itself, an end of a
 // statement's relation, its claimant, dispute or document, or a merge's
-// duplicate; First of them after the cursor After, oldest first (or Latest
-// of them, newest first, when Latest > 0).
+// duplicate; First of them after the cursor After, oldest first (or the
+// Latest of them, newest first, when Latest > 0). ChangePage.Total counts
+// the whole selection.
 type ChangeQuery struct {
 	Since  time.Time
 	Entity string
@@ -145,6 +146,7 @@ type ChangePage struct {
 	Changes []*Change
 	Cursors []string
 	HasNext bool
+	Total   int // every change the query selects, not only this page
 }
 
 const curChange byte = 'c'
@@ -167,28 +169,34 @@ func (sn *Snapshot) Changes(ctx context.Context, q ChangeQuery) (*ChangePage, er
 	if q.Latest < 0 || q.Latest > MaxLatestChanges {
 		return nil, fmt.Errorf("%w: latest must be between 0 and %d", ErrLimit, MaxLatestChanges)
 	}
-	from := uint64(0)
+	from, after := uint64(0), uint64(0) // the selection starts at from, the page at after
 	if !q.Since.IsZero() && q.Since.UnixNano() > 0 {
 		from = uint64(q.Since.UnixNano())
 	}
-	if q.Page.After != "" {
+	if q.Page.After != "" && q.Latest == 0 {
 		b, err := decodeCursor(curChange, q.Page.After, 8)
 		if err != nil {
 			return nil, err
 		}
-		from = max(from, binary.BigEndian.Uint64(b)+1)
+		after = binary.BigEndian.Uint64(b) + 1
 	}
 	page := &ChangePage{}
 	err = sn.consistent(ctx, func(x *rtx, _ *memGraph) error {
 		var seqs []uint64
+		// Every selected change is counted (a key-only scan); those of the
+		// page are kept.
 		collect := func(seq uint64) bool {
+			page.Total++
+			if seq < after {
+				return true
+			}
 			if q.Latest > 0 {
 				seqs = append(seqs, seq)
 				return true
 			}
 			if len(seqs) == size {
 				page.HasNext = true
-				return false
+				return true
 			}
 			seqs = append(seqs, seq)
 			return true

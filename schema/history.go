@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	graphql "github.com/graph-gophers/graphql-go"
@@ -178,6 +179,7 @@ type changesArgs struct {
 	Entity *string
 	First  *int32
 	After  *string
+	Last   *int32
 }
 
 // Changes is Query.changes.
@@ -198,9 +200,25 @@ func (r *resolver) Changes(ctx context.Context, args changesArgs) (*changeConnec
 		if err != nil {
 			return nil, err
 		}
-		page, err := r.store.Changes(ctx, graph.ChangeQuery{Since: since, Entity: strArg(args.Entity), Page: graph.Page{First: first, After: strArg(args.After)}})
+		q := graph.ChangeQuery{Since: since, Entity: strArg(args.Entity), Page: graph.Page{First: first, After: strArg(args.After)}}
+		if args.Last != nil {
+			if args.First != nil || args.After != nil {
+				return nil, errors.Join(settle(0), fmt.Errorf("%w: last asks for the newest changes; it goes without first and after", graph.ErrInvalid))
+			}
+			last, lnone, err := firstArg(args.Last, MaxPageSize)
+			if err != nil {
+				return nil, errors.Join(err, settle(0))
+			}
+			q.Latest, none = last, lnone
+		}
+		page, err := r.store.Changes(ctx, q)
 		if err != nil {
 			return nil, errors.Join(err, settle(0))
+		}
+		if q.Latest > 0 {
+			// The newest, in the connection's order: oldest first.
+			slices.Reverse(page.Changes)
+			slices.Reverse(page.Cursors)
 		}
 		if none {
 			page.Changes, page.Cursors, page.HasNext = nil, nil, len(page.Changes) > 0 || page.HasNext
@@ -231,6 +249,8 @@ func (c *changeConnection) Edges() []*changeEdge {
 }
 
 func (c *changeConnection) PageInfo() pageInfo { return newPageInfo(c.p.Cursors, c.p.HasNext, c.after) }
+
+func (c *changeConnection) TotalCount() int32 { return int32(c.p.Total) }
 
 type changeEdge struct {
 	r      *resolver

@@ -45,6 +45,12 @@ func TestHistoryThroughGraphQL(t *testing.T) {
 	if got != want {
 		t.Fatalf("changes since the test began:\n%s\nwant\n%s", got, want)
 	}
+	// The newest two, oldest first, with the count of all selected.
+	got = h.exec(t, nil, `query ($since: DateTime) { changes(since: $since, last: 2) { totalCount edges { node { kind } } } }`,
+		map[string]any{"since": before})
+	if want := h.want(t, d(`{"changes": {"totalCount": 3, "edges": [{"node": {"kind": "EVENT_ADDED"}}, {"node": {"kind": "ENTITY_UPDATED"}}]}}`)); got != want {
+		t.Fatalf("last 2 changes:\n%s\nwant\n%s", got, want)
+	}
 	// As recorded before the test began: no events, so the attribute rules.
 	got = h.exec(t, nil, `query ($t: DateTime) { disputes(status: SETTLED, recordedAsOf: $t) { totalCount }
 		lineage(entity: "twitter", direction: DOWNSTREAM, recordedAsOf: $t) { entity { key } }

@@ -27,7 +27,7 @@ var specFields = map[string]map[string]string{
 		"disputes":     "(party: String, status: DisputeStatus, asOf: Date, recordedAsOf: DateTime, first: Int, after: String): EntityConnection!",
 		"stats":        "(recordedAsOf: DateTime): Stats!",
 		"node":         "(id: ID!): Node",
-		"changes":      "(since: DateTime, entity: String, first: Int, after: String): ChangeConnection!",
+		"changes":      "(since: DateTime, entity: String, first: Int, after: String, last: Int): ChangeConnection!",
 	},
 	"Mutation": {
 		"upsertEntity":     "(input: EntityInput!): Entity!",

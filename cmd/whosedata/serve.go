@@ -71,7 +71,7 @@ type serveOptions struct {
 const defaultMemoryLimit = 224 << 20
 
 func serveCommand() *command {
-	c := newCommand("serve", "", "serve the GraphQL API at /graphql, the playground at / and /healthz over HTTP")
+	c := newCommand("serve", "", "serve the explorer at /, the GraphQL API at /graphql, GraphiQL at /graphiql, Atom feeds at /feeds/ and /healthz over HTTP")
 	o := &serveOptions{maxBody: byteSize(server.DefaultMaxBodyBytes), memLimit: defaultMemoryLimit,
 		maxQuery: byteSize(server.DefaultMaxQueryBytes), maxResponse: byteSize(schema.DefaultMaxResponseBytes)}
 	c.fs.StringVar(&o.addr, "addr", server.DefaultAddr, "`host:port` to listen on; port 0 picks a free port")

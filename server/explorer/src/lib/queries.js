@@ -74,7 +74,7 @@ export function homeQuery(state, features, now = new Date()) {
   let changes = '';
   if (features.changes) {
     const since = new Date(now.getTime() - 7 * 24 * 3600 * 1000).toISOString();
-    changes = `changes${args(v.arg('since', 'DateTime', since), 'first: 20')} {
+    changes = `changes${args(v.arg('since', 'DateTime', since), 'last: 20')} {
     totalCount
     edges { node { at kind reason entity { ${BRIEF} } relation { type from { ${BRIEF} } to { ${BRIEF} } }
       statement { status date claimedBy { name } } event { date status summary } } }
