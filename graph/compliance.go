@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Licence compliance through lineage, SPEC §10: "may I use this model or
@@ -184,10 +185,10 @@ type ComplianceOptions struct {
 	// licence, CONCERNS) may have to count; 0 means DISPUTED.
 	MinStatus ClaimStatus
 
-	// RecordedAsOf (SPEC §8) belongs here once the store answers as
-	// recorded: pass it to the Lineage and EntityRelations calls of
-	// Compliance, and make countedStatement ignore statements recorded after
-	// it and retractions recorded after it.
+	// RecordedAsOf, when set, answers as the store stood then (SPEC §8):
+	// statements recorded later are not counted, retractions recorded later
+	// are ignored.
+	RecordedAsOf time.Time
 }
 
 // Compliance is the licence verdict for one entity and one use.
@@ -236,11 +237,17 @@ var assetKinds = []EntityKind{Dataset, Model, Product}
 // some class forbids the use, else UNKNOWN if some class is UNSPECIFIED or
 // UNLICENSED, else ALLOWED.
 //
-// The answer is assembled from several reads (one lineage walk, then the
-// licence and dispute relations of each asset), so a write that lands in
-// between may show in part. Errors wrap ErrNotFound or ErrAmbiguous for ref,
+// The answer is read from one snapshot. Errors wrap ErrNotFound or ErrAmbiguous for ref,
 // ErrInvalid for options, or are ctx's error when it ends first.
 func (s *Store) Compliance(ctx context.Context, ref string, opts ComplianceOptions) (*Compliance, error) {
+	return viewed(ctx, s, func(sn *Snapshot) (*Compliance, error) { return sn.Compliance(ctx, ref, opts) })
+}
+
+// Compliance is Store.Compliance on this snapshot. It is one lineage walk on
+// the cache plus, per asset, its licence and CONCERNS entries from the
+// cache; only the relations on the assets' paths are read from the store,
+// each once.
+func (sn *Snapshot) Compliance(ctx context.Context, ref string, opts ComplianceOptions) (*Compliance, error) {
 	if opts.Use == 0 {
 		opts.Use = UseCommercial
 	}
@@ -253,95 +260,119 @@ func (s *Store) Compliance(ctx context.Context, ref string, opts ComplianceOptio
 	if !opts.MinStatus.Valid() {
 		return nil, fmt.Errorf("%w: minStatus %d", ErrInvalid, opts.MinStatus)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	// The walk first: its errors name the argument "entity", as lineage's do.
-	hits, err := s.Lineage(ctx, ref, LineageOptions{
-		Direction: Upstream, MinStatus: opts.MinStatus, AsOf: opts.AsOf, Kinds: assetKinds, Paths: true,
-	})
-	if err != nil {
-		return nil, err
-	}
-	start, err := s.Entity(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	out := &Compliance{Use: opts.Use, Assets: make([]AssetLicense, 0, len(hits)+1)}
-	out.Assets = append(out.Assets, AssetLicense{Asset: start, Path: []*Relation{}})
-	for _, h := range hits {
-		out.Assets = append(out.Assets, AssetLicense{Asset: h.Entity, Path: h.Path})
-	}
-	disputes := map[string]*Entity{}
-	for i := range out.Assets {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		a := &out.Assets[i]
-		if err := s.assetLicenses(ctx, a, opts, disputes); err != nil {
-			return nil, err
-		}
-		for _, l := range a.Licenses {
-			out.Attribution = out.Attribution || mayRequire(l, AttrAttribution)
-			out.ShareAlike = out.ShareAlike || mayRequire(l, AttrShareAlike)
-		}
-		for _, rel := range a.Path {
-			for _, st := range rel.Statements {
-				if st.Dispute != nil && countedStatement(st, opts.AsOf) {
-					disputes[st.Dispute.Key] = st.Dispute
-				}
-			}
-		}
-	}
-	out.Verdict = decide(out.Assets, opts.Use)
-	out.Disputes = make([]*Entity, 0, len(disputes))
-	for _, d := range disputes {
-		out.Disputes = append(out.Disputes, d)
-	}
-	slices.SortFunc(out.Disputes, func(a, b *Entity) int { return cmp.Compare(a.Key, b.Key) })
-	return out, nil
-}
-
-// assetLicenses fills a's licences and class, and adds the disputes that
-// CONCERNS it, from its LICENSED_UNDER (out) and CONCERNS (in) relations that
-// count under opts.
-func (s *Store) assetLicenses(ctx context.Context, a *AssetLicense, opts ComplianceOptions, disputes map[string]*Entity) error {
-	types := []RelationType{LicensedUnder, Concerns}
-	id := a.Asset.ID.String()
-	seen := map[string]bool{}
-	for p := (Page{First: MaxPageSize}); ; {
-		page, err := s.EntityRelations(ctx, id, Both, types, p)
+	sn = sn.AsRecorded(opts.RecordedAsOf)
+	var out *Compliance
+	err := sn.consistent(ctx, func(x *rtx, g *memGraph) error {
+		start, _, err := x.resolve("entity", ref)
 		if err != nil {
 			return err
 		}
-		for _, rel := range page.Relations {
-			if !countedRelation(rel, opts) {
-				continue
-			}
-			switch {
-			case rel.Type == LicensedUnder && rel.From.ID == a.Asset.ID && !seen[rel.To.Key]:
-				seen[rel.To.Key] = true
-				a.Licenses = append(a.Licenses, rel.To)
-			case rel.Type == Concerns && rel.To.ID == a.Asset.ID && rel.From.Kind == Dispute:
-				disputes[rel.From.Key] = rel.From
-			}
+		refs, sc, err := g.lineage(ctx, start, LineageOptions{Direction: Upstream, MinStatus: opts.MinStatus, AsOf: opts.AsOf, Kinds: assetKinds}, x.rec)
+		defer scratchPool.Put(sc)
+		if err != nil {
+			return err
 		}
-		if !page.HasNext || len(page.Cursors) == 0 {
-			break
-		}
-		p.After = page.Cursors[len(page.Cursors)-1]
-	}
-	a.Class = ClassUnlicensed
-	if len(a.Licenses) > 0 {
-		slices.SortFunc(a.Licenses, func(x, y *Entity) int {
-			if c := cmp.Compare(ClassOf(y).restrictiveness(), ClassOf(x).restrictiveness()); c != 0 {
-				return c
+		memo := map[triple]*Relation{}
+		relation := func(tr triple) (*Relation, error) {
+			if r, ok := memo[tr]; ok {
+				return r, nil
 			}
-			return cmp.Compare(x.Key, y.Key)
-		})
-		a.Class = ClassOf(a.Licenses[0])
+			r, err := x.relation(tr, true)
+			if err == nil && r == nil {
+				err = fmt.Errorf("compliance path names relation %s, which does not exist", tr)
+			}
+			memo[tr] = r
+			return r, err
+		}
+		f := newEdgeFilter(opts.MinStatus, opts.AsOf, []RelationType{LicensedUnder, Concerns}, x.rec)
+		disputes := map[string]*Entity{} // by key
+		out = &Compliance{Use: opts.Use, Assets: make([]AssetLicense, 0, len(refs)+1)}
+		nums := make([]uint32, 0, len(refs)+1)
+		nums = append(nums, start)
+		for _, h := range refs {
+			nums = append(nums, h.n)
+		}
+		for i, n := range nums {
+			if i%ctxEvery == ctxEvery-1 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			e, err := x.entity(n)
+			if err != nil {
+				return err
+			}
+			a := AssetLicense{Asset: e, Path: []*Relation{}}
+			if i > 0 {
+				for _, tr := range g.pathTo(sc, refs[i-1]) {
+					rel, err := relation(tr)
+					if err != nil {
+						return err
+					}
+					a.Path = append(a.Path, rel)
+					for _, st := range rel.Statements {
+						if st.Dispute != nil && countedStatement(st, opts.AsOf) {
+							disputes[st.Dispute.Key] = st.Dispute
+						}
+					}
+				}
+			}
+			for _, ad := range g.outOf(n) {
+				if ad.typ != LicensedUnder {
+					continue
+				}
+				if _, ok := f.adjStatus(g, ad); !ok {
+					continue
+				}
+				l, err := x.entity(ad.other)
+				if err != nil || l == nil {
+					return err
+				}
+				if !slices.ContainsFunc(a.Licenses, func(x *Entity) bool { return x.ID == l.ID }) {
+					a.Licenses = append(a.Licenses, l)
+				}
+			}
+			for _, ad := range g.inOf(n) {
+				if ad.typ != Concerns || g.kindOf(ad.other) != Dispute {
+					continue
+				}
+				if _, ok := f.adjStatus(g, ad); !ok {
+					continue
+				}
+				d, err := x.entity(ad.other)
+				if err != nil || d == nil {
+					return err
+				}
+				disputes[d.Key] = d
+			}
+			a.Class = ClassUnlicensed
+			if len(a.Licenses) > 0 {
+				slices.SortFunc(a.Licenses, func(p, q *Entity) int {
+					if c := cmp.Compare(ClassOf(q).restrictiveness(), ClassOf(p).restrictiveness()); c != 0 {
+						return c
+					}
+					return cmp.Compare(p.Key, q.Key)
+				})
+				a.Class = ClassOf(a.Licenses[0])
+			}
+			for _, l := range a.Licenses {
+				out.Attribution = out.Attribution || mayRequire(l, AttrAttribution)
+				out.ShareAlike = out.ShareAlike || mayRequire(l, AttrShareAlike)
+			}
+			out.Assets = append(out.Assets, a)
+		}
+		out.Verdict = decide(out.Assets, opts.Use)
+		out.Disputes = make([]*Entity, 0, len(disputes))
+		for _, d := range disputes {
+			out.Disputes = append(out.Disputes, d)
+		}
+		slices.SortFunc(out.Disputes, func(a, b *Entity) int { return cmp.Compare(a.Key, b.Key) })
+		return nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	return out, nil
 }
 
 // decide sets every asset's Blocks and returns the verdict for u.
@@ -378,23 +409,3 @@ func countedStatement(st *Statement, asOf Date) bool {
 	return asOf.IsZero() || st.Date.Start() <= asOf.End()
 }
 
-// countedRelation reports whether rel counts under opts the way a lineage walk
-// would walk it: with asOf, it must be valid on asOf and its status is
-// recomputed from the statements that count then; its (recomputed) effective
-// status must be at least opts.MinStatus.
-func countedRelation(rel *Relation, opts ComplianceOptions) bool {
-	status := rel.Status
-	if !opts.AsOf.IsZero() {
-		if rel.ValidFrom.Start() > opts.AsOf.End() || rel.ValidTo.End() < opts.AsOf.Start() {
-			return false
-		}
-		var sts []ClaimStatus
-		for _, st := range rel.Statements {
-			if countedStatement(st, opts.AsOf) {
-				sts = append(sts, st.Status)
-			}
-		}
-		status = EffectiveStatus(sts...)
-	}
-	return status >= opts.MinStatus
-}

@@ -10,11 +10,10 @@ import (
 // their types. The resolvers translate arguments and wrap graph.Compliance.
 
 type complianceArgs struct {
-	Use       string // defaults to COMMERCIAL in the SDL
-	AsOf      *Date
-	MinStatus *string
-	// RecordedAsOf (SPEC §8) goes here, passed on as
-	// graph.ComplianceOptions.RecordedAsOf, when the store has it.
+	Use          string // defaults to COMMERCIAL in the SDL
+	AsOf         *Date
+	MinStatus    *string
+	RecordedAsOf *DateTime
 }
 
 type queryComplianceArgs struct {
@@ -24,6 +23,7 @@ type queryComplianceArgs struct {
 
 // Compliance is Query.compliance.
 func (r *resolver) Compliance(ctx context.Context, args queryComplianceArgs) (*complianceResolver, error) {
+	r = r.request(ctx)
 	c, err := r.compliance(ctx, args.Entity, args.complianceArgs)
 	if err != nil {
 		return nil, r.fail(ctx, "compliance", err)
@@ -40,8 +40,8 @@ func (x *entityResolver) Compliance(ctx context.Context, args complianceArgs) (*
 	return c, nil
 }
 
-// compliance runs one Compliance call for both fields. The budget is checked
-// before the walk and charged with the assets after it, like lineage.
+// compliance runs one Compliance call for both fields. The walk is charged
+// before it runs, and the assets after it.
 func (r *resolver) compliance(ctx context.Context, ref string, args complianceArgs) (*complianceResolver, error) {
 	var opts graph.ComplianceOptions
 	var err error
@@ -54,7 +54,10 @@ func (r *resolver) compliance(ctx context.Context, ref string, args complianceAr
 	if opts.MinStatus, err = statusArg(args.MinStatus); err != nil {
 		return nil, err
 	}
-	if err := charge(ctx, 0); err != nil {
+	if opts.RecordedAsOf, err = args.RecordedAsOf.arg("recordedAsOf"); err != nil {
+		return nil, err
+	}
+	if err := charge(ctx, walkCost); err != nil {
 		return nil, err // the budget is spent: do not walk
 	}
 	c, err := r.store.Compliance(ctx, ref, opts)
