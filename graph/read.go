@@ -509,6 +509,23 @@ func (s *Store) EntityRelations(ctx context.Context, ref string, dir Direction, 
 
 // EntityRelations is Store.EntityRelations on this snapshot.
 func (sn *Snapshot) EntityRelations(ctx context.Context, ref string, dir Direction, types []RelationType, p Page) (*RelationPage, error) {
+	pages, err := sn.EntityRelationsOf(ctx, []string{ref}, dir, types, p)
+	if err != nil {
+		return nil, err
+	}
+	return pages[0], nil
+}
+
+// EntityRelationsOf is EntityRelations for many entities at once, the page
+// of refs[i] at index i: one read of the snapshot, each entity decoded once
+// however many of the pages name it (for a GraphQL list that asks every
+// item's relations).
+func (s *Store) EntityRelationsOf(ctx context.Context, refs []string, dir Direction, types []RelationType, p Page) ([]*RelationPage, error) {
+	return viewed(ctx, s, func(sn *Snapshot) ([]*RelationPage, error) { return sn.EntityRelationsOf(ctx, refs, dir, types, p) })
+}
+
+// EntityRelationsOf is Store.EntityRelationsOf on this snapshot.
+func (sn *Snapshot) EntityRelationsOf(ctx context.Context, refs []string, dir Direction, types []RelationType, p Page) ([]*RelationPage, error) {
 	size, err := p.size()
 	if err != nil {
 		return nil, err
@@ -519,68 +536,76 @@ func (sn *Snapshot) EntityRelations(ctx context.Context, ref string, dir Directi
 			return nil, err
 		}
 	}
-	page := &RelationPage{}
+	pages := make([]*RelationPage, len(refs))
+	err = sn.consistent(ctx, func(x *rtx, g *memGraph) error {
+		for i, ref := range refs {
+			n, _, err := x.resolve("entity", ref)
+			if err != nil {
+				return err
+			}
+			if pages[i], err = x.entityRelations(g, n, dir, types, size, after); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return pages, nil
+}
+
+// entityRelations is one page of entity n's relations.
+func (x *rtx) entityRelations(g *memGraph, n uint32, dir Direction, types []RelationType, size int, after []byte) (*RelationPage, error) {
 	type item struct {
 		cur []byte
 		t   triple
 	}
 	var items []item
-	err = sn.consistent(ctx, func(x *rtx, g *memGraph) error {
-		n, _, err := x.resolve("entity", ref)
-		if err != nil {
-			return err
-		}
-		f := newEdgeFilter(Retracted, Date{}, types, x.rec)
-		collect := func(d byte, list []adj) {
-			for _, a := range list {
-				if _, ok := f.adjStatus(g, a); !ok {
-					continue
-				}
-				t := triple{From: n, Type: a.typ, To: a.other}
-				if d == 1 {
-					t = triple{From: a.other, Type: a.typ, To: n}
-				}
-				cur := binary.BigEndian.AppendUint32([]byte{d, byte(a.typ)}, a.other)
-				cur = append(cur, 0, 0, 0, 0)[:10]
-				items = append(items, item{cur, t})
-			}
-		}
-		if dir != In {
-			collect(0, g.outOf(n))
-		}
-		if dir != Out {
-			// A self-loop is in both lists of its entity: list it once.
-			in := g.inOf(n)
-			if dir == Both {
-				in = slices.DeleteFunc(slices.Clone(in), func(a adj) bool { return a.other == n })
-			}
-			collect(1, in)
-		}
-		return nil
-	}, func(x *rtx) error {
-		page.Total = len(items)
-		for _, it := range items {
-			if after != nil && string(it.cur) <= string(after) {
+	f := newEdgeFilter(Retracted, Date{}, types, x.rec)
+	collect := func(d byte, list []adj) {
+		for _, a := range list {
+			if _, ok := f.adjStatus(g, a); !ok {
 				continue
 			}
-			if len(page.Relations) == size {
-				page.HasNext = true
-				break
+			t := triple{From: n, Type: a.typ, To: a.other}
+			if d == 1 {
+				t = triple{From: a.other, Type: a.typ, To: n}
 			}
-			rel, err := x.relation(it.t, true)
-			if err != nil {
-				return err
-			}
-			if rel == nil {
-				return fmt.Errorf("relation %s is in the adjacency cache but not in the store", it.t)
-			}
-			page.Relations = append(page.Relations, rel)
-			page.Cursors = append(page.Cursors, encodeCursor(curEntRel, it.cur))
+			cur := binary.BigEndian.AppendUint32([]byte{d, byte(a.typ)}, a.other)
+			cur = append(cur, 0, 0, 0, 0)[:10]
+			items = append(items, item{cur, t})
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	if dir != In {
+		collect(0, g.outOf(n))
+	}
+	if dir != Out {
+		// A self-loop is in both lists of its entity: list it once.
+		in := g.inOf(n)
+		if dir == Both {
+			in = slices.DeleteFunc(slices.Clone(in), func(a adj) bool { return a.other == n })
+		}
+		collect(1, in)
+	}
+	page := &RelationPage{Total: len(items)}
+	for _, it := range items {
+		if after != nil && string(it.cur) <= string(after) {
+			continue
+		}
+		if len(page.Relations) == size {
+			page.HasNext = true
+			break
+		}
+		rel, err := x.relation(it.t, true)
+		if err != nil {
+			return nil, err
+		}
+		if rel == nil {
+			return nil, fmt.Errorf("relation %s is in the adjacency cache but not in the store", it.t)
+		}
+		page.Relations = append(page.Relations, rel)
+		page.Cursors = append(page.Cursors, encodeCursor(curEntRel, it.cur))
 	}
 	return page, nil
 }

@@ -58,6 +58,7 @@ func (r *resolver) Entities(ctx context.Context, args entitiesArgs) (*entityConn
 		if err != nil {
 			return nil, err
 		}
+		r.relationsAhead(ctx, "edges.node.relations", page.Entities)
 		return r.entityConnection(page, args.After != nil, none, settle)
 	}()
 	if err != nil {
@@ -92,6 +93,7 @@ func (r *resolver) Search(ctx context.Context, args searchArgs) ([]*entityResolv
 		if err != nil || none {
 			return []*entityResolver{}, errors.Join(err, settle(0))
 		}
+		r.relationsAhead(ctx, "relations", es)
 		if err := settle(len(es)); err != nil {
 			return nil, err
 		}
@@ -340,6 +342,9 @@ func (r *resolver) Neighborhood(ctx context.Context, args neighborhoodArgs) (*su
 	if err != nil {
 		return nil, r.fail(ctx, "neighborhood", err)
 	}
+	if args.RecordedAsOf == nil {
+		r.relationsAhead(ctx, "nodes.relations", g.Nodes)
+	}
 	return &subgraphResolver{r: r, g: g}, nil
 }
 
@@ -384,6 +389,9 @@ func (r *resolver) Disputes(ctx context.Context, args disputesArgs) (*entityConn
 		})
 		if err != nil {
 			return nil, err
+		}
+		if args.RecordedAsOf == nil {
+			r.relationsAhead(ctx, "edges.node.relations", page.Entities)
 		}
 		return r.entityConnection(page, args.After != nil, none, settle)
 	}()

@@ -115,13 +115,14 @@ func New(store *graph.Store, opts Options) (*graphql.Schema, error) {
 type resolver struct {
 	store *graph.Store
 	opts  Options
-	b     *budget // the request's budget; nil on the shared root
+	b     *budget   // the request's budget; nil on the shared root
+	pre   *prefetch // relations read ahead for a list's items; nil on the shared root
 }
 
 // request returns a copy of the root resolver carrying the budget of the
 // request in ctx. Every Query and Mutation field calls it first.
 func (r *resolver) request(ctx context.Context) *resolver {
-	return &resolver{store: r.store, opts: r.opts, b: budgetFrom(ctx)}
+	return &resolver{store: r.store, opts: r.opts, b: budgetFrom(ctx), pre: &prefetch{}}
 }
 
 // firstArg checks a first argument against the most the field returns and

@@ -95,7 +95,10 @@ func (x *entityResolver) relations(ctx context.Context, args entityRelationsArgs
 	if err != nil {
 		return nil, err
 	}
-	var page *graph.RelationPage
+	page := x.r.pre.take(x.e.ID, args)
+	if page != nil {
+		return x.r.relationConnection(page, args.After != nil, none, settle)
+	}
 	err = x.r.readAt(ctx, args.RecordedAsOf, func(rd reader) error {
 		var err error
 		page, err = rd.EntityRelations(ctx, x.e.ID.String(), dir, types, graph.Page{First: first, After: strArg(args.After)})
