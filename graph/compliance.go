@@ -408,4 +408,3 @@ func countedStatement(st *Statement, asOf Date) bool {
 	}
 	return asOf.IsZero() || st.Date.Start() <= asOf.End()
 }
-

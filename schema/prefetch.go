@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sync"
 
-	graphql "github.com/graph-gophers/graphql-go"
 	"github.com/google/uuid"
+	graphql "github.com/graph-gophers/graphql-go"
 
 	"github.com/whosedata/whosedata/graph"
 )
