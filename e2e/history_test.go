@@ -17,12 +17,12 @@ func TestHistoryThroughTheServer(t *testing.T) {
 	// NYT v. OpenAI and Microsoft: filed 2023-12-27, ongoing since.
 	resp := graphql(t, srv.url, "", `{ entity(ref: "nyt-v-microsoft-openai") {
 		before: disputeStatus(asOf: "2023-12-01") filed: disputeStatus(asOf: "2024-01-01") now: disputeStatus
-		events { date status summary evidence { url } } } }`, nil)
+		events { date status summary evidence { url publisher { kind name } } } } }`, nil)
 	if len(resp.Errors) > 0 {
 		t.Fatal(resp.Errors)
 	}
 	body := string(resp.Data)
-	for _, want := range []string{`"filed":"FILED"`, `"now":"ONGOING"`, `"date":"2023-12-27"`, `sec.gov`} {
+	for _, want := range []string{`"filed":"FILED"`, `"now":"ONGOING"`, `"date":"2023-12-27"`, `sec.gov`, `"publisher":{"kind":"regulator"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("NYT v. OpenAI timeline lacks %s:\n%s", want, body)
 		}

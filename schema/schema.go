@@ -70,6 +70,16 @@ type Options struct {
 	// DefaultMaxResponseBytes. Going over it stops the request, which
 	// answers with one LIMIT_EXCEEDED error and no data.
 	MaxResponseBytes int64
+	// Publisher, when set, names who published an evidence URL
+	// (Evidence.publisher): the caller's reviewed list of sources. Nil, or ok
+	// false, leaves publisher null.
+	Publisher func(url string) (p Publisher, ok bool)
+}
+
+// Publisher is who published a piece of evidence: its domain, its kind
+// (court, regulator, company, research or news) and its name.
+type Publisher struct {
+	Domain, Kind, Name string
 }
 
 // New returns the whosedata GraphQL schema answering from store. It returns an

@@ -223,6 +223,28 @@ func (x *evidenceResolver) Document() *entityResolver { return x.r.entity(x.ev.D
 func (x *evidenceResolver) URL() *string              { return x.r.optText(x.ev.URL) }
 func (x *evidenceResolver) Quote() *string            { return x.r.optText(x.ev.Quote) }
 
+// Publisher is Evidence.publisher, from Options.Publisher.
+func (x *evidenceResolver) Publisher() *publisherResolver {
+	if x.r.opts.Publisher == nil || x.ev.URL == "" {
+		return nil
+	}
+	p, ok := x.r.opts.Publisher(x.ev.URL)
+	if !ok {
+		return nil
+	}
+	return &publisherResolver{r: x.r, p: p}
+}
+
+// publisherResolver is the Publisher type.
+type publisherResolver struct {
+	r *resolver
+	p Publisher
+}
+
+func (x *publisherResolver) Domain() string { return x.r.b.text(x.p.Domain) }
+func (x *publisherResolver) Kind() string   { return x.r.b.text(x.p.Kind) }
+func (x *publisherResolver) Name() string   { return x.r.b.text(x.p.Name) }
+
 // nodeResolver is the Node interface: exactly one of its fields is set.
 type nodeResolver struct {
 	entity    *entityResolver

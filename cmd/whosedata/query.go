@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/whosedata/whosedata/fixtures"
 	"github.com/whosedata/whosedata/schema"
 )
 
@@ -54,7 +55,11 @@ func runQuery(ctx context.Context, e *env, g *globalFlags, o *queryOptions, args
 	}
 	defer closeStore(st, &err)
 	// No CanWrite: whoever can run the command can open the store anyway.
-	sch, err := schema.New(st, schema.Options{Logger: log, MaxDepth: o.maxDepth})
+	pubs, err := fixtures.LoadPublishers()
+	if err != nil {
+		return err
+	}
+	sch, err := schema.New(st, schema.Options{Logger: log, MaxDepth: o.maxDepth, Publisher: publisherOf(pubs)})
 	if err != nil {
 		return fmt.Errorf("build the GraphQL schema: %w", err)
 	}

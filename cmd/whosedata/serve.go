@@ -147,7 +147,12 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 
 	warnMemoryLimit(log)
 
+	pubs, err := fixtures.LoadPublishers()
+	if err != nil {
+		return err
+	}
 	sch, err := schema.New(st, schema.Options{
+		Publisher: publisherOf(pubs),
 		CanWrite:  server.WriteAllowed,
 		Logger:    log,
 		RequestID: server.RequestID,
@@ -259,4 +264,13 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 		}
 	})
 	return set
+}
+
+// publisherOf gives the schema the reviewed list of sources, so evidence
+// shows who published it ("court record", "news report").
+func publisherOf(p *fixtures.Publishers) func(string) (schema.Publisher, bool) {
+	return func(url string) (schema.Publisher, bool) {
+		pub, ok := p.Lookup(url)
+		return schema.Publisher{Domain: pub.Domain, Kind: pub.Kind, Name: pub.Name}, ok
+	}
 }
