@@ -51,6 +51,10 @@ var readmeQueries = map[string]func(c *checker, answer jv){
 	"Whose data is in Stable Diffusion?":                                                                         checkStableDiffusionUpstream,
 	"Who invested in OpenAI, and how much?":                                                                      checkOpenAIInvestors,
 	"Which models and products used Reddit's data, who says so, and was any of it on record by the end of 2024?": checkRedditModels,
+	"May Stable Diffusion be used commercially? Which upstream asset decides it, and how is it reached?":         checkStableDiffusionCompliance,
+	"Where does The New York Times' case against Microsoft and OpenAI stand now, where did it stand at the end of 2023, and what happened when?": checkNYTTimeline,
+	"Which cases and claims mention scraping, and where does it say so?":                                                                         checkScrapingSearch,
+	"What has the store recorded about Twitter most recently, and when?":                                                                         checkTwitterChanges,
 }
 
 // readmeCommand says how one command line of README.md is tested. With
@@ -77,9 +81,12 @@ var readmeCommands = map[string]readmeCommand{
 	"bin/whosedata export --format json > graph.json":                                                         {check: checkExportLine},
 	"bin/whosedata verify": {check: checkVerifyLine},
 	"bin/whosedata backup store.bak && bin/whosedata restore --data restored store.bak": {check: checkBackupRestore},
-	"bin/whosedata help": {check: checkHelpLine},
-	"make build && bin/whosedata bench --json results.json":         {skip: "the full benchmark takes about 9 minutes; the --check line runs the same code at a small size"},
-	"bin/whosedata bench --check --entities 2000 --statements 8000": {check: checkBenchLine},
+	"bin/whosedata help":                                                        {check: checkHelpLine},
+	"bin/whosedata compliance stable-diffusion":                                 {check: checkComplianceLine},
+	"bin/whosedata compliance llama --use ACADEMIC --as-of 2023-06 --json":      {check: checkComplianceJSONLine},
+	`bin/whosedata compliance bigai-7b --min-status ASSERTED || echo "exit $?"`: {check: checkComplianceExitLine},
+	"make build && bin/whosedata bench --json results.json":                     {skip: "the full benchmark takes about 9 minutes; the --check line runs the same code at a small size"},
+	"bin/whosedata bench --check --entities 2000 --statements 8000":             {check: checkBenchLine},
 }
 
 // TestReadmeQueries runs every graphql block of README.md against a server
@@ -1049,5 +1056,116 @@ func TestReadmeGoDocMap(t *testing.T) {
 	}
 	if listed == 0 {
 		t.Errorf("graph/doc.go has no file map after # The files")
+	}
+}
+
+// checkStableDiffusionCompliance: a verdict, and when it is not ALLOWED the
+// asset that decides it, with its class and the path that reaches it.
+func checkStableDiffusionCompliance(c *checker, a jv) {
+	verdict := a.str("compliance.verdict")
+	if verdict == "" {
+		c.errorf("no verdict")
+		return
+	}
+	assets := a.all("compliance.assets")
+	if len(assets) < 2 || assets[0].str("asset.key") != "stable-diffusion" {
+		c.errorf("assets %v: want Stable Diffusion itself first, then what is upstream of it", a.strs("compliance.assets.asset.key"))
+	}
+	if _, ok := one(c, assets, "asset.key", "laion-5b", "assets of Stable Diffusion"); !ok {
+		return
+	}
+	blocking := having(assets, "blocks", "true")
+	if verdict != "ALLOWED" && len(blocking) == 0 {
+		c.errorf("verdict %s, but no asset blocks", verdict)
+	}
+	for _, b := range blocking {
+		if b.str("class") == "" || (b.str("asset.key") != "stable-diffusion" && len(b.all("path")) == 0) {
+			c.errorf("blocking asset %s has class %q and %d path relations", b.str("asset.key"), b.str("class"), len(b.all("path")))
+		}
+	}
+}
+
+// checkNYTTimeline: the case is ongoing now, was filed by the end of 2023,
+// and its timeline begins with the filing, every step with evidence from a
+// listed publisher.
+func checkNYTTimeline(c *checker, a jv) {
+	if now := a.str("entity.now"); now != "ONGOING" {
+		c.errorf("status now %q, want ONGOING (consolidated into MDL 3143)", now)
+	}
+	if then := a.str("entity.end2023"); then != "FILED" {
+		c.errorf("status at the end of 2023 %q, want FILED (filed 2023-12-27)", then)
+	}
+	evs := a.all("entity.events")
+	if len(evs) < 3 || evs[0].str("date") != "2023-12-27" || evs[0].str("status") != "FILED" {
+		c.errorf("timeline %v: want the filing of 2023-12-27 first, then later steps", a.strs("entity.events.date"))
+	}
+	for _, e := range evs {
+		if len(e.strs("evidence.url")) == 0 || len(e.strs("evidence.publisher.kind")) == 0 {
+			c.errorf("event %s (%s) has no evidence from a listed publisher", e.str("date"), e.str("summary"))
+		}
+	}
+}
+
+// checkScrapingSearch: entities are found by what is written about them,
+// with the words in the snippet.
+func checkScrapingSearch(c *checker, a jv) {
+	hits := a.all("searchHits")
+	if len(hits) == 0 {
+		c.errorf("nothing mentions scraping")
+	}
+	for _, h := range hits {
+		m := h.str("matched")
+		if m == "name" || m == "alias" || m == "key" {
+			continue
+		}
+		if !strings.Contains(strings.ToLower(h.str("snippet")), "scrap") {
+			c.errorf("%s matched %s but its snippet %q does not say scraping", h.str("entity.key"), m, h.str("snippet"))
+		}
+	}
+}
+
+// checkTwitterChanges: the latest changes touching Twitter, oldest first,
+// each with its time and kind.
+func checkTwitterChanges(c *checker, a jv) {
+	edges := a.all("changes.edges.node")
+	total, _ := strconv.Atoi(a.str("changes.totalCount"))
+	if len(edges) != 5 || total < 5 {
+		c.errorf("%d changes of %d: want the latest 5", len(edges), total)
+	}
+	prev := ""
+	for _, e := range edges {
+		at := e.str("at")
+		if at == "" || e.str("kind") == "" || at < prev {
+			c.errorf("change %+v: want a time, a kind, oldest first", e.v)
+		}
+		prev = at
+	}
+}
+
+// checkComplianceLine: the verdict and, for a restriction, what decides it.
+func checkComplianceLine(t *testing.T, _ *readmeShell, r result) {
+	verdicts := map[int]string{0: "ALLOWED", 3: "RESTRICTED", 4: "UNKNOWN"}
+	v, ok := verdicts[r.code]
+	if !ok || !strings.Contains(r.stdout, v) || !strings.Contains(r.stdout, "laion") {
+		t.Errorf("compliance stable-diffusion: exit %d, output %q; want a verdict matching the exit code and the upstream data", r.code, r.stdout)
+	}
+}
+
+// checkComplianceJSONLine: JSON for scripts, with the verdict and assets.
+func checkComplianceJSONLine(t *testing.T, _ *readmeShell, r result) {
+	var out struct {
+		Verdict string
+		Assets  []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Verdict == "" || len(out.Assets) == 0 {
+		t.Errorf("compliance --json: exit %d, %v, %q", r.code, err, r.stdout)
+	}
+}
+
+// checkComplianceExitLine: the README's own BigAI 7B, asserted claims only,
+// has no licence: UNKNOWN, exit 4, which the line reports.
+func checkComplianceExitLine(t *testing.T, _ *readmeShell, r result) {
+	if r.code != 0 || !strings.Contains(r.stdout, "UNKNOWN") || !strings.Contains(r.stdout, "exit 4") {
+		t.Errorf("compliance bigai-7b: exit %d, output %q; want UNKNOWN and exit 4", r.code, r.stdout)
 	}
 }
