@@ -26,8 +26,11 @@ serve: build
 vet:
 	$(GO) vet ./...
 
+# The e2e package builds and drives the command, a browser and PostgreSQL:
+# under the race detector on two cores it takes minutes, more than go
+# test's default 10-minute limit per package when the machine is busy.
 test: playground explorer-test vet
-	$(GO) test -race ./...
+	$(GO) test -race -timeout 30m ./...
 
 bench: build
 	./bin/whosedata bench

@@ -72,7 +72,7 @@ type readmeCommand struct {
 // would.
 var readmeCommands = map[string]readmeCommand{
 	"make serve": {run: makeRecipe("serve", "./bin/whosedata serve --addr 127.0.0.1:8080")},
-	"make test":  {run: makeRecipe("test", "bash server/playground/build.sh", "go vet ./...", "go test -race ./...")},
+	"make test":  {run: makeRecipe("test", "bash server/playground/build.sh", "go vet ./...", "go test -race -timeout 30m ./...")},
 	"go build -o bin/whosedata ./cmd/whosedata":                         {skip: "TestMain builds ./cmd/whosedata with go build; run here, it would overwrite the checkout's bin/whosedata"},
 	"bin/whosedata serve":                                               {run: runServeLine},
 	"bin/whosedata load my-disputes.yaml more/":                         {check: checkLoadLine},
