@@ -230,11 +230,8 @@ func (s *Store) RetractDisputeEvent(ctx context.Context, id uuid.UUID, reason st
 	var n uint32
 	var out *Entity
 	err := s.updateThen(ctx, func(t *wtx) error {
-		reason = strings.TrimSpace(reason)
-		if reason == "" {
-			return fmt.Errorf("%w: reason is required to retract an event", ErrInvalid)
-		}
-		if err := checkText("reason", reason, MaxTextLen); err != nil {
+		var err error
+		if reason, err = retractionReason(reason, "an event"); err != nil {
 			return err
 		}
 		e, err := t.event(id)

@@ -583,11 +583,8 @@ func (s *Store) RetractStatement(ctx context.Context, id uuid.UUID, reason strin
 	var tr triple
 	var out *Relation
 	err := s.updateThen(ctx, func(t *wtx) error {
-		reason = strings.TrimSpace(reason)
-		if reason == "" {
-			return fmt.Errorf("%w: reason is required to retract a statement", ErrInvalid)
-		}
-		if err := checkText("reason", reason, MaxTextLen); err != nil {
+		var err error
+		if reason, err = retractionReason(reason, "a statement"); err != nil {
 			return err
 		}
 		st, err := t.stmt(id)
@@ -627,6 +624,16 @@ func (s *Store) RetractStatement(ctx context.Context, id uuid.UUID, reason strin
 		return err
 	})
 	return out, err
+}
+
+// retractionReason checks the reason given to retract what (a statement,
+// an event): required, and within the text limit. It returns it trimmed.
+func retractionReason(reason, what string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", fmt.Errorf("%w: reason is required to retract %s", ErrInvalid, what)
+	}
+	return reason, checkText("reason", reason, MaxTextLen)
 }
 
 // AddAlias adds alias to the entity ref names and returns the entity. Errors

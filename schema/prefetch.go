@@ -50,13 +50,7 @@ func (r *resolver) relationsAhead(ctx context.Context, path string, es []*graph.
 	if args.Direction == "" {
 		args.Direction = "BOTH"
 	}
-	dir := graph.Both
-	switch args.Direction {
-	case "OUT":
-		dir = graph.Out
-	case "IN":
-		dir = graph.In
-	}
+	dir := dirArg(args.Direction)
 	types, err := typesArg(args.Types)
 	if err != nil {
 		return

@@ -73,36 +73,19 @@ type searchArgs struct {
 	First *int32
 }
 
-// Search is Query.search.
+// Search is Query.search: Query.searchHits without what matched.
 func (r *resolver) Search(ctx context.Context, args searchArgs) ([]*entityResolver, error) {
 	r = r.request(ctx)
-	out, err := func() ([]*entityResolver, error) {
-		kinds, err := kindsArg(args.Kinds)
-		if err != nil {
-			return nil, err
-		}
-		first, none, err := firstArg(args.First, graph.MaxSearchResults)
-		if err != nil {
-			return nil, err
-		}
-		settle, err := r.reserveScan(ctx, scanEntities, pageBound(args.First, graph.DefaultSearchResults))
-		if err != nil {
-			return nil, err
-		}
-		es, err := r.store.Search(ctx, args.Text, kinds, first)
-		if err != nil || none {
-			return []*entityResolver{}, errors.Join(err, settle(0))
-		}
-		r.relationsAhead(ctx, "relations", es)
-		if err := settle(len(es)); err != nil {
-			return nil, err
-		}
-		return r.entities(es), nil
-	}()
+	hits, err := r.search(ctx, args)
 	if err != nil {
 		return nil, r.fail(ctx, "search", err)
 	}
-	return out, nil
+	es := make([]*graph.Entity, len(hits))
+	for i, h := range hits {
+		es[i] = h.Entity
+	}
+	r.relationsAhead(ctx, "relations", es)
+	return r.entities(es), nil
 }
 
 type relationsArgs struct {

@@ -10,36 +10,37 @@ import (
 // SearchHits is Query.searchHits: Query.search with what matched.
 func (r *resolver) SearchHits(ctx context.Context, args searchArgs) ([]*searchHitResolver, error) {
 	r = r.request(ctx)
-	out, err := func() ([]*searchHitResolver, error) {
-		kinds, err := kindsArg(args.Kinds)
-		if err != nil {
-			return nil, err
-		}
-		first, none, err := firstArg(args.First, graph.MaxSearchResults)
-		if err != nil {
-			return nil, err
-		}
-		settle, err := r.reserveScan(ctx, scanEntities, pageBound(args.First, graph.DefaultSearchResults))
-		if err != nil {
-			return nil, err
-		}
-		hits, err := r.store.SearchHits(ctx, args.Text, kinds, first)
-		if err != nil || none {
-			return []*searchHitResolver{}, errors.Join(err, settle(0))
-		}
-		if err := settle(len(hits)); err != nil {
-			return nil, err
-		}
-		out := make([]*searchHitResolver, len(hits))
-		for i := range hits {
-			out[i] = &searchHitResolver{r: r, h: hits[i]}
-		}
-		return out, nil
-	}()
+	hits, err := r.search(ctx, args)
 	if err != nil {
 		return nil, r.fail(ctx, "searchHits", err)
 	}
+	out := make([]*searchHitResolver, len(hits))
+	for i := range hits {
+		out[i] = &searchHitResolver{r: r, h: hits[i]}
+	}
 	return out, nil
+}
+
+// search runs one search for both fields, charged as a scan of the
+// entities before it runs and settled with the hits.
+func (r *resolver) search(ctx context.Context, args searchArgs) ([]graph.SearchHit, error) {
+	kinds, err := kindsArg(args.Kinds)
+	if err != nil {
+		return nil, err
+	}
+	first, none, err := firstArg(args.First, graph.MaxSearchResults)
+	if err != nil {
+		return nil, err
+	}
+	settle, err := r.reserveScan(ctx, scanEntities, pageBound(args.First, graph.DefaultSearchResults))
+	if err != nil {
+		return nil, err
+	}
+	hits, err := r.store.SearchHits(ctx, args.Text, kinds, first)
+	if err != nil || none {
+		return []graph.SearchHit{}, errors.Join(err, settle(0))
+	}
+	return hits, settle(len(hits))
 }
 
 // searchHitResolver is the SearchHit type.

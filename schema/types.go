@@ -75,13 +75,7 @@ func (x *entityResolver) Relations(ctx context.Context, args entityRelationsArgs
 }
 
 func (x *entityResolver) relations(ctx context.Context, args entityRelationsArgs) (*relationConnection, error) {
-	dir := graph.Both
-	switch args.Direction {
-	case "OUT":
-		dir = graph.Out
-	case "IN":
-		dir = graph.In
-	}
+	dir := dirArg(args.Direction)
 	types, err := typesArg(args.Types)
 	if err != nil {
 		return nil, err
@@ -482,4 +476,15 @@ func (r *resolver) attributeOut(attrs []graph.Attribute, key string) *string {
 		}
 	}
 	return nil
+}
+
+// dirArg converts a Direction enum value; validation has checked it.
+func dirArg(d string) graph.Direction {
+	switch d {
+	case "OUT":
+		return graph.Out
+	case "IN":
+		return graph.In
+	}
+	return graph.Both
 }
