@@ -9,7 +9,7 @@ import { STATUSES, STATUS_MEANING } from '../../lib/status.js';
 import { KINDS } from '../../lib/url.js';
 import { kindWord, phrase, title } from '../../lib/words.js';
 import { h, replace, entityLink, kindBadge, statusBadge, note } from '../dom.js';
-import { asOfControl, source, toolbar } from '../parts.js';
+import { asOfControl, recordedAsOfControl, source, toolbar } from '../parts.js';
 import { entityHeader, statements as statementList } from './entity.js';
 import { drawPicture } from '../picture.js';
 import { legend, pathText } from './shared.js';
@@ -20,7 +20,7 @@ const CHUNK = 250;
 export async function render(ctx) {
   const { state } = ctx;
   replace(ctx.main, h('p.loading', 'Walking the graph…'));
-  const q = lineageQuery(state);
+  const q = lineageQuery(state, ctx.features);
   const data = await ctx.query(q);
   if (ctx.stale()) return;
   performance.mark('wd:lineage-answer');
@@ -44,7 +44,7 @@ export async function render(ctx) {
   replace(ctx.main,
     entityHeader(ctx, data.entity, 'lineage'),
     controls(ctx, model),
-    h('div.row', asOfControl(ctx, 'Only statements dated by then count, and only relations valid then are walked.'), toolbar(ctx, { picture: () => picture, name: `${data.entity.key.replace(/\//g, '_')}-${s.direction.toLowerCase()}` })),
+    h('div.row', asOfControl(ctx, 'Only statements dated by then count, and only relations valid then are walked.'), recordedAsOfControl(ctx), toolbar(ctx, { picture: () => picture, name: `${data.entity.key.replace(/\//g, '_')}-${s.direction.toLowerCase()}` })),
     summary(ctx, model),
     model.total ? [h('div.picture-wrap', pictureBox, panel), legend(model.picture.edges.map((e) => e.status), true)] : '',
     tableBox,
@@ -81,7 +81,7 @@ export async function render(ctx) {
   const full = new Map();
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
-    const answer = await ctx.query(relationsQuery(part));
+    const answer = await ctx.query(relationsQuery(part, ctx.features));
     if (ctx.stale()) return;
     part.forEach((id, j) => answer[`r${j}`] && full.set(id, answer[`r${j}`]));
   }
