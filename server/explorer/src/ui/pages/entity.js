@@ -33,9 +33,11 @@ export async function render(ctx) {
     h('div.entity-body',
       h('div.entity-facts',
         names(ctx, m),
-        attributes(m),
-        m.dispute ? dispute(ctx, m) : ''),
-      relations(ctx, m)),
+        attributes(m)),
+      // A dispute's status and timeline are what its page is read for: in the wide column, first.
+      h('div.entity-main',
+        m.dispute ? dispute(ctx, m) : '',
+        relations(ctx, m))),
     source(q));
 }
 
@@ -59,7 +61,7 @@ function names(ctx, m) {
       n.validFrom || n.validTo ? h('span.name-dates', ` ${n.validFrom ? `from ${n.validFrom}` : ''}${n.validFrom && n.validTo ? ' ' : ''}${n.validTo ? `until ${n.validTo}` : n.validFrom ? ' on' : ''}`) : '',
       evidence(n.evidence)))),
     m.namesOverTime
-      ? m.datedNames ? '' : note('No dates are recorded for these names: each is an alias the search knows.')
+      ? m.datedNames || m.names.length < 2 ? '' : note('No dates are recorded for these names: each is an alias the search knows.')
       : note(`When each name was in use is ${NOT_YET}.`),
     feed);
 }
