@@ -7,9 +7,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -320,8 +322,14 @@ func TestExplorerInBrowser(t *testing.T) {
 		p.open("/e/openai/graph?depth=2", "graph")
 		var n int
 		p.eval(`Number(document.body.dataset.nodes)`, &n)
-		t.Logf("neighbourhood of openai at depth 2: %d entities drawn %.0f ms after the answer arrived (layout %.0f ms)", n, p.measure("wd:graph-answer-to-drawn"), p.measure("wd:graph-layout"))
+		t.Logf("neighbourhood of openai at depth 2, datasets folded: %d boxes and entities drawn %.0f ms after the answer arrived (layout %.0f ms)", n, p.measure("wd:graph-answer-to-drawn"), p.measure("wd:graph-layout"))
+		if n > 200 || !strings.Contains(p.text(".summary"), "folded") {
+			p.fail("the neighbourhood of openai at depth 2 draws %d nodes, or does not say what it folded: %s", n, p.text(".summary"))
+		}
 		p.shot("graph-openai-2")
+		p.do(chromedp.Click(chromedp.CSS(`button[data-unfold="DATASET"]`)))
+		p.poll(`location.search.includes('all=DATASET') && document.body.dataset.drawn === 'graph' && Number(document.body.dataset.nodes) > 300`)
+		t.Logf("neighbourhood of openai at depth 2, every dataset: drawn %.0f ms after the answer arrived (layout %.0f ms)", p.measure("wd:graph-answer-to-drawn"), p.measure("wd:graph-layout"))
 
 		p.open("/e/elon-musk/graph", "graph")
 		var before int
@@ -374,12 +382,197 @@ func TestExplorerInBrowser(t *testing.T) {
 		}
 	})
 
-	t.Run("licence check", func(t *testing.T) {
+	t.Run("search shows what matched, the snippet with the words marked", func(t *testing.T) {
 		p.t = t
-		p.open("/e/gpt-4/compliance", "")
-		if m := p.text("main"); !strings.Contains(m, "not available on this server yet") && !strings.Contains(m, "for commercial use") {
-			p.fail("licence check page: %s", m)
+		p.open("/?q=lawsuit%20Perplexity", "")
+		p.poll(`document.querySelectorAll('.result').length > 0`)
+		first := p.text(".result")
+		var key, matched string
+		p.eval(`document.querySelector('.result').dataset.key`, &key)
+		p.eval(`document.querySelector('.result').dataset.matched`, &matched)
+		if key != "nikkei-asahi-v-perplexity" || !strings.Contains(first, "Dispute") || matched == "name" {
+			p.fail("the first result for lawsuit Perplexity is %s (%s): %s", key, matched, first)
 		}
+		var marks []string
+		p.eval(`[...document.querySelector('.result').querySelectorAll('mark')].map(m => m.innerText.toLowerCase())`, &marks)
+		if !slices.Contains(marks, "lawsuit") || !slices.Contains(marks, "perplexity") {
+			p.fail("the snippet marks %v, not both words: %s", marks, first)
+		}
+		p.shot("search-lawsuit-perplexity")
+		for _, q := range []string{"books", "scraping"} {
+			p.open("/?q="+q, "")
+			var n int
+			p.eval(`document.querySelectorAll('.result').length`, &n)
+			if n == 0 {
+				p.fail("nothing found for %q", q)
+			}
+			p.shot("search-" + q)
+		}
+		var snippets int
+		p.eval(`document.querySelectorAll('.result mark').length`, &snippets)
+		if snippets == 0 {
+			p.fail("no snippet for scraping marks the word: %s", p.text(".results"))
+		}
+	})
+
+	t.Run("a dispute's status follows the asOf control; its timeline has dates, statuses, forum and evidence", func(t *testing.T) {
+		p.t = t
+		p.open("/e/nyt-v-microsoft-openai", "")
+		status := func() string {
+			var s string
+			p.eval(`(document.querySelector('.dispute [data-dispute-status]') || {dataset: {}}).dataset.disputeStatus || ''`, &s)
+			return s
+		}
+		if s := status(); s != "ONGOING" {
+			p.fail("the status now is %q", s)
+		}
+		var events int
+		p.eval(`document.querySelectorAll('.timeline li').length`, &events)
+		tl := p.text(".timeline")
+		if events < 3 || !strings.Contains(tl, "2023-12-27") || !strings.Contains(tl, "FILED") || !strings.Contains(tl, "MDL No. 3143") || !strings.Contains(tl, "sec.gov") {
+			p.fail("the timeline (%d events): %s", events, tl)
+		}
+		if f := p.text(".forum"); !strings.Contains(f, "MDL No. 3143") {
+			p.fail("the forum now: %s", f)
+		}
+		p.eval(`(() => { const i = document.getElementById('asof'); i.value = '2024-06-01'; i.dispatchEvent(new Event('change')); return true; })()`, new(bool))
+		p.poll(`location.search.includes('asOf=2024-06-01') && !!document.querySelector('.dispute [data-dispute-status="FILED"]')`)
+		if d := p.text(".dispute-status"); !strings.Contains(d, "as of 2024-06-01") {
+			p.fail("the status does not say its date: %s", d)
+		}
+		if f := p.text(".forum"); strings.Contains(f, "MDL") {
+			p.fail("as of 2024-06-01 the forum is still the later one: %s", f)
+		}
+		p.shot("dispute-nyt-2024")
+	})
+
+	t.Run("recorded as of: the record as it stood, in the URL; a retracted event greyed and labelled", func(t *testing.T) {
+		p.t = t
+		// What the store holds now, then one event added and one retracted after it.
+		var before struct {
+			Changes struct {
+				Edges []struct{ Node struct{ At string } }
+			}
+		}
+		resp := graphql(t, srv.url, "", `{ changes(last: 1) { edges { node { at } } } }`, nil)
+		if len(resp.Errors) > 0 || json.Unmarshal(resp.Data, &before) != nil || len(before.Changes.Edges) != 1 {
+			t.Fatalf("changes: %+v %s", resp.Errors, resp.Data)
+		}
+		at, err := time.Parse(time.RFC3339Nano, before.Changes.Edges[0].Node.At)
+		if err != nil {
+			t.Fatal(err)
+		}
+		then := at.UTC().Add(time.Second).Truncate(time.Second)
+		for time.Now().Before(then.Add(1100 * time.Millisecond)) {
+			time.Sleep(100 * time.Millisecond) // the additions below are recorded after then
+		}
+		resp = graphql(t, srv.url, "", `mutation { addDisputeEvent(dispute: "nyt-v-microsoft-openai", input: {date: "2025-10-01", status: SETTLED, summary: "Explorer test: a settlement recorded after the moment asked about."}) { events { id summary } } }`, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatalf("addDisputeEvent: %+v", resp.Errors)
+		}
+		var added struct {
+			AddDisputeEvent struct {
+				Events []struct{ ID, Summary string }
+			}
+		}
+		if err := json.Unmarshal(resp.Data, &added); err != nil {
+			t.Fatal(err)
+		}
+		var first string
+		for _, e := range added.AddDisputeEvent.Events {
+			if strings.Contains(e.Summary, "complaint filed") {
+				first = e.ID
+			}
+		}
+		if resp := graphql(t, srv.url, "", `mutation($id: ID!) { retractDisputeEvent(id: $id, reason: "Explorer test: retracted after the moment asked about") { key } }`, map[string]any{"id": first}); len(resp.Errors) > 0 || first == "" {
+			t.Fatalf("retractDisputeEvent %q: %+v", first, resp.Errors)
+		}
+
+		p.open("/e/nyt-v-microsoft-openai", "")
+		if s := p.text(".dispute-status"); !strings.Contains(s, "SETTLED") {
+			p.fail("now the dispute is settled: %s", s)
+		}
+		if r := p.text(".timeline li.retracted"); !strings.Contains(r, "retracted") || !strings.Contains(r, "complaint filed") || !strings.Contains(r, "Explorer test: retracted") {
+			p.fail("the retracted event is not greyed and labelled: %q", r)
+		}
+		// The control, as a reader sets it: UTC, to the second.
+		p.eval(fmt.Sprintf(`(() => { const i = document.getElementById('recorded-as-of'); i.value = %q; i.dispatchEvent(new Event('change')); return true; })()`, then.Format("2006-01-02T15:04:05")), new(bool))
+		want := "recordedAsOf=" + then.Format("2006-01-02T15:04:05Z")
+		p.poll(fmt.Sprintf(`location.search.includes(%q) && !!document.querySelector('.dispute [data-dispute-status="ONGOING"]')`, want))
+		if tl := p.text(".timeline"); strings.Contains(tl, "Explorer test: a settlement") || strings.Contains(tl, "retracted") {
+			p.fail("as recorded at %s the timeline still shows the later event or retraction: %s", then, tl)
+		}
+		if h := p.text(".recorded-control"); !strings.Contains(h, "What the record said then") {
+			p.fail("the control does not explain itself: %s", h)
+		}
+		p.shot("dispute-recorded-as-of")
+
+		// The same control on lineage and the graph: in the URL, and asked of the server.
+		p.open("/e/twitter/lineage?direction=DOWNSTREAM&recordedAsOf=2000-01-01T00:00:00Z", "")
+		if s := p.text(".summary"); !strings.Contains(s, "Nothing is downstream of Twitter") {
+			p.fail("as recorded in 2000, before the store held anything: %s", s)
+		}
+		p.open("/e/twitter/lineage?direction=DOWNSTREAM", "lineage")
+		p.eval(`(() => { const i = document.getElementById('recorded-as-of'); i.value = '2000-01-01T00:00'; i.dispatchEvent(new Event('change')); return true; })()`, new(bool))
+		p.poll(`location.search.includes('recordedAsOf=2000-01-01T00:00:00Z') && document.querySelector('.summary') && document.querySelector('.summary').innerText.includes('Nothing is downstream')`)
+		p.open("/e/openai/graph?recordedAsOf="+then.Format("2006-01-02T15:04:05Z"), "graph")
+		if v := p.location(); !strings.Contains(v, "recordedAsOf=") {
+			p.fail("the graph's URL lost recordedAsOf: %s", v)
+		}
+		var val string
+		p.eval(`document.getElementById('recorded-as-of').value`, &val)
+		if val != then.Format("2006-01-02T15:04:05") {
+			p.fail("the graph's control shows %q", val)
+		}
+	})
+
+	t.Run("feeds: the home page links the change feed, an entity its own", func(t *testing.T) {
+		p.t = t
+		p.open("/", "")
+		p.poll(`!!document.querySelector('.changes a[href="/feeds/changes.atom"]') && document.querySelectorAll('.change-list li').length === 20`)
+		p.open("/e/twitter", "")
+		var href string
+		p.eval(`(document.querySelector('a.feed') || {}).getAttribute ? document.querySelector('a.feed').getAttribute('href') : ''`, &href)
+		if href != "/feeds/entity/twitter.atom" {
+			p.fail("the entity's feed link is %q", href)
+		}
+		for _, path := range []string{"/feeds/changes.atom", href} {
+			resp, err := client.Get(srv.url + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(body), "<feed") {
+				t.Fatalf("GET %s: HTTP %d %.200s", path, resp.StatusCode, body)
+			}
+		}
+	})
+
+	t.Run("licence check of Stable Diffusion: the verdict first, then what decides it", func(t *testing.T) {
+		p.t = t
+		p.open("/e/stable-diffusion/compliance", "")
+		var verdict string
+		p.eval(`(document.querySelector('[data-verdict]') || {dataset: {}}).dataset.verdict || ''`, &verdict)
+		if verdict != "RESTRICTED" && verdict != "UNKNOWN" {
+			p.fail("Stable Diffusion's verdict for commercial use is %q", verdict)
+		}
+		var blocking []string
+		p.eval(`[...document.querySelectorAll('[data-assets=blocking] tbody tr')].map(r => r.dataset.key)`, &blocking)
+		if len(blocking) == 0 {
+			p.fail("no blocking asset listed: %s", p.text("main"))
+		}
+		if row := p.text(`[data-assets=blocking] tbody tr`); !strings.Contains(row, "Stable Diffusion") || !strings.Contains(row, "trained on") {
+			p.fail("the blocking asset's row lacks its path: %s", row)
+		}
+		var order bool
+		p.eval(`(() => { const v = document.querySelector('.verdict-box'), b = document.querySelector('.blocking'), r = document.querySelector('.upstream'); return !!v && !!b && !!r && (v.compareDocumentPosition(b) & 4) !== 0 && (b.compareDocumentPosition(r) & 4) !== 0; })()`, &order)
+		if !order {
+			p.fail("the verdict, what decides it and the rest are not in that order")
+		}
+		p.shot("compliance-stable-diffusion")
+		p.open("/e/llama-2/compliance", "")
+		p.shot("compliance-llama-2")
 	})
 
 	t.Run("GraphiQL at /graphiql and for a browser at /graphql", func(t *testing.T) {

@@ -24,11 +24,13 @@ function views() {
     ['search', searchQuery('X Corp', NONE), searchQuery('lawsuit Perplexity', ALL)],
     ['home', homeQuery(state('/'), NONE), homeQuery(state('/?asOf=2023-04-19'), ALL)],
     ['entity', entityQuery(state('/e/twitter'), NONE), entityQuery(state('/e/musk-v-microsoft-twitter-data?asOf=2023-05'), ALL)],
-    ['lineage', lineageQuery(state('/e/twitter/lineage?direction=DOWNSTREAM')), lineageQuery(state('/e/twitter/lineage?direction=UPSTREAM&asOf=2023-01-01&minStatus=RETRACTED&kinds=MODEL'))],
-    ['relations', relationsQuery(['a', 'b', 'c']), relationsQuery(['x'])],
-    ['graph', graphQuery(state('/e/openai/graph')), graphQuery(state('/e/openai/graph?depth=2&expand=twitter,microsoft'))],
-    ['expand', expandQuery('twitter'), expandQuery('license/apache-2-0')],
-    ['paths', pathsQuery(state('/paths?from=elon-musk&to=microsoft')), pathsQuery(state('/paths?from=a&to=b&maxDepth=2'))],
+    ['entity as recorded', entityQuery(state('/e/twitter?recordedAsOf=2025-01-01T00:00:00Z'), NONE), entityQuery(state('/e/nyt-v-microsoft-openai?asOf=2024&recordedAsOf=2025-01-01T00:00:00Z'), ALL)],
+    ['lineage', lineageQuery(state('/e/twitter/lineage?direction=DOWNSTREAM')), lineageQuery(state('/e/twitter/lineage?direction=UPSTREAM&asOf=2023-01-01&minStatus=RETRACTED&kinds=MODEL&recordedAsOf=2025-01-01T00:00:00Z'), ALL)],
+    ['relations', relationsQuery(['a', 'b', 'c']), relationsQuery(['x'], ALL)],
+    ['graph', graphQuery(state('/e/openai/graph')), graphQuery(state('/e/openai/graph?depth=2&expand=twitter,microsoft&recordedAsOf=2025-01-01T00:00:00Z'), ALL)],
+    ['expand', expandQuery('twitter'), expandQuery('license/apache-2-0', '2025-01-01T00:00:00Z')],
+    ['paths', pathsQuery(state('/paths?from=elon-musk&to=microsoft')), pathsQuery(state('/paths?from=a&to=b&maxDepth=2'), ALL)],
+    ['compliance', complianceQuery(state('/e/gpt-4/compliance')), complianceQuery(state('/e/gpt-4/compliance?use=ACADEMIC&recordedAsOf=2025-01-01T00:00:00Z'), ALL)],
   ];
 }
 
@@ -58,10 +60,10 @@ test('with the SPEC §8, search and §10 features, the queries use them and are 
   assert.match(e.query, /disputeStatus\(asOf: \$asOf\)/);
   assert.equal(e.variables.asOf, '2023-05');
   assert.doesNotMatch(entityQuery(state('/e/x'), NONE).query, /events|names|disputeStatus/);
-  const home = homeQuery(state('/?asOf=2023-04-19'), ALL, new Date('2026-01-08T00:00:00Z'));
-  assert.match(home.query, /changes\(since: \$since, last: 20\)/);
-  assert.equal(home.variables.since, '2026-01-01T00:00:00.000Z');
+  const home = homeQuery(state('/?asOf=2023-04-19'), ALL);
+  assert.match(home.query, /changes\(last: 20\) \{\s*totalCount/, 'the latest 20 changes, however old');
   assert.match(home.query, /disputes\(asOf: \$asOf/);
+  assert.doesNotMatch(homeQuery(state('/'), NONE).query, /changes/);
 });
 
 test('optional arguments are sent only when set', () => {
@@ -80,7 +82,37 @@ test('optional arguments are sent only when set', () => {
 test('the features of a recorded answer from before the SPEC §8 fields, and of this schema, which has every one', () => {
   const recorded = JSON.parse(readFileSync(new URL('./testdata/features.json', import.meta.url)));
   assert.deepEqual(featuresFrom(recorded), NONE);
-  assert.deepEqual(ALL, { searchHits: true, changes: true, compliance: true, disputesAsOf: true, events: true, names: true, disputeStatus: true });
+  assert.deepEqual(ALL, { searchHits: true, changes: true, compliance: true, disputesAsOf: true, events: true, names: true, disputeStatus: true, disputeForum: true, recordedAsOf: true, publisher: true });
   assert.deepEqual(featuresFrom(null), NONE, 'no answer: only the SPEC §3 fields');
-  assert.deepEqual(featuresFrom(graphqlSync({ schema: today, source: FEATURE_QUERY }).data), ALL);
+  const here = featuresFrom(graphqlSync({ schema: today, source: FEATURE_QUERY }).data);
+  assert.deepEqual({ ...here, publisher: true }, ALL, 'this schema has every feature, Evidence.publisher perhaps not yet');
+});
+
+test('search asks searchHits alone when the server has it, search otherwise', () => {
+  const rich = searchQuery('lawsuit Perplexity', ALL, 20);
+  assert.match(rich.query, /hits: searchHits\(text: \$text, first: 20\) \{ entity \{ key name kind aliases \} matched snippet \}/);
+  assert.doesNotMatch(rich.query, /\bsearch\(/);
+  assert.match(searchQuery('X Corp', NONE).query, /\bsearch\(text: \$text, first: 8\)/);
+});
+
+test('recordedAsOf goes to every read the view makes, only when set and the server has it', () => {
+  const rec = '2025-01-01T00:00:00Z';
+  const lin = lineageQuery(state(`/e/twitter/lineage?direction=DOWNSTREAM&recordedAsOf=${rec}`), ALL);
+  assert.equal(lin.variables.recordedAsOf, rec);
+  assert.equal((lin.query.match(/recordedAsOf: \$recordedAsOf/g) || []).length, 2, 'the walk and the walk that says what minStatus hides');
+  assert.equal(lineageQuery(state(`/e/twitter/lineage?recordedAsOf=${rec}`), NONE).variables.recordedAsOf, undefined, 'an older server is not sent it');
+  const g = graphQuery(state(`/e/openai/graph?expand=twitter&recordedAsOf=${rec}`), ALL);
+  assert.equal((g.query.match(/recordedAsOf: \$recordedAsOf/g) || []).length, 2);
+  const e = entityQuery(state(`/e/twitter?recordedAsOf=${rec}`), ALL);
+  assert.match(e.query, /relations\(first: 500, recordedAsOf: \$recordedAsOf\)/);
+  assert.match(e.query, /retractedAt/);
+  assert.doesNotMatch(entityQuery(state('/e/twitter'), ALL).query, /\$recordedAsOf/);
+  assert.equal(complianceQuery(state(`/e/gpt-4/compliance?recordedAsOf=${rec}`), ALL).variables.recordedAsOf, rec);
+  assert.deepEqual(expandQuery('twitter', rec).variables, { e: 'twitter', recordedAsOf: rec });
+});
+
+test('evidence asks for its publisher only when the server has it', () => {
+  assert.match(entityQuery(state('/e/twitter'), ALL).query, /publisher \{ domain kind name \}/);
+  assert.doesNotMatch(entityQuery(state('/e/twitter'), { ...ALL, publisher: false }).query, /publisher/);
+  assert.match(relationsQuery(['x'], ALL).query, /publisher/);
 });

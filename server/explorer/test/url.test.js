@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { entityPath, formatURL, parseURL } from '../src/lib/url.js';
+import { inputFromInstant, instantFromInput, isInstant } from '../src/lib/status.js';
 
 const parse = (url) => {
   const u = new URL(url, 'http://x');
@@ -47,4 +48,26 @@ test('defaults are left out and bad values dropped', () => {
 test('unknown paths', () => {
   assert.equal(parse('/nowhere').view, 'notfound');
   assert.equal(parse('/e/').view, 'notfound');
+});
+
+test('recordedAsOf (the store clock) and the neighbourhood kinds are part of the URL', () => {
+  const rec = '2026-01-02T03:04:05Z';
+  for (const url of [
+    `/e/twitter?recordedAsOf=${rec}`,
+    `/e/twitter/lineage?direction=DOWNSTREAM&asOf=2023-04-19&recordedAsOf=${rec}`,
+    `/e/openai/graph?depth=2&recordedAsOf=${rec}&kinds=DATASET,MODEL&all=DATASET`,
+    `/e/stable-diffusion/compliance?recordedAsOf=${rec}`,
+  ]) {
+    assert.equal(formatURL(parse(url)), url);
+  }
+  assert.equal(parseURL('/e/twitter', '?recordedAsOf=yesterday').recordedAsOf, '', 'not an instant: dropped');
+  assert.equal(parseURL('/e/twitter', '?recordedAsOf=2026-02-30T00:00:00Z').recordedAsOf, '');
+  assert.equal(instantFromInput('2026-01-02T03:04'), '2026-01-02T03:04:00Z');
+  assert.equal(instantFromInput('2026-01-02T03:04:05'), rec);
+  assert.equal(instantFromInput(''), '');
+  assert.equal(instantFromInput('garbage'), '');
+  assert.equal(inputFromInstant(rec), '2026-01-02T03:04:05');
+  assert.equal(inputFromInstant('2026-01-02T03:04:05.123Z'), '2026-01-02T03:04:05');
+  assert.ok(isInstant('2026-01-02T03:04:05.123456789Z'));
+  assert.ok(!isInstant('2026-01-02T03:04:05+02:00'), 'the URL carries UTC');
 });

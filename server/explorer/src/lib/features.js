@@ -1,12 +1,13 @@
 // features.js: what the server's schema offers. The explorer asks once, at
 // start, and uses each newer field (SPEC §8 history, full-text search hits,
-// §10 compliance) only when the server has it; otherwise the page says the
+// §10 compliance, the publisher of evidence) only when the server has it; otherwise the page says the
 // feature is not available on this server yet.
 
 /** FEATURE_QUERY asks the schema which query fields and Entity fields it has, with their arguments. */
 export const FEATURE_QUERY = `query ExplorerFeatures {
   __schema { queryType { fields { name args { name } } } }
   __type(name: "Entity") { fields { name args { name } } }
+  evidence: __type(name: "Evidence") { fields { name } }
 }`;
 
 /** NONE is the feature set of a server that answered nothing: only the SPEC §3 fields. */
@@ -18,6 +19,9 @@ export const NONE = Object.freeze({
   events: false,
   names: false,
   disputeStatus: false,
+  disputeForum: false,
+  recordedAsOf: false,
+  publisher: false,
 });
 
 function fieldArgs(fields) {
@@ -30,6 +34,7 @@ function fieldArgs(fields) {
 export function featuresFrom(data) {
   const query = fieldArgs(data?.__schema?.queryType?.fields);
   const entity = fieldArgs(data?.__type?.fields);
+  const evidence = fieldArgs(data?.evidence?.fields);
   return {
     searchHits: query.has('searchHits'),
     changes: query.has('changes'),
@@ -38,6 +43,10 @@ export function featuresFrom(data) {
     events: entity.has('events'),
     names: entity.has('names'),
     disputeStatus: entity.has('disputeStatus'),
+    disputeForum: entity.has('disputeForum'),
+    // The store's clock (SPEC §8 "as recorded"): on every read view at once.
+    recordedAsOf: (query.get('lineage')?.has('recordedAsOf') && query.get('neighborhood')?.has('recordedAsOf') && entity.get('relations')?.has('recordedAsOf')) || false,
+    publisher: evidence.has('publisher'),
   };
 }
 

@@ -4,7 +4,7 @@
 // them touches the browser, so Node's test runner checks them on recorded
 // answers.
 
-import { DEFAULT_MIN_STATUS, WEAK_STATUSES, atLeast, dateStart, rank, relationAsOf, weaker } from './status.js';
+import { DEFAULT_MIN_STATUS, WEAK_STATUSES, atLeast, dateEnd, dateStart, rank, relationAsOf, weaker } from './status.js';
 import { NEIGHBORHOOD_LIMIT } from './queries.js';
 import { RELATION_TYPES } from './url.js';
 import { DISPUTE_ORDER, KIND_ORDER, kindWord, phrase } from './words.js';
@@ -35,12 +35,68 @@ export function statementView(s) {
     dispute: s.dispute || null,
     retractedReason: s.retractedReason || '',
     previousStatus: s.previousStatus || '',
-    evidence: (s.evidence || []).map((e) => ({
-      url: safeURL(e.url) || safeURL(e.document?.url) || '',
-      document: e.document ? { key: e.document.key, name: e.document.name } : null,
-      quote: e.quote || '',
-    })),
+    evidence: evidenceView(s.evidence),
   };
+}
+
+/** PUBLISHER_WORDS says what kind of source a publisher is, beside an evidence link. */
+export const PUBLISHER_WORDS = {
+  court: 'court record',
+  regulator: 'regulator',
+  company: 'company statement',
+  research: 'paper',
+  news: 'news report',
+};
+
+/** evidenceView returns evidence as the pages show it: a safe link, its document, its quote and what kind of source published it. */
+export function evidenceView(list) {
+  return (list || []).map((e) => ({
+    url: safeURL(e.url) || safeURL(e.document?.url) || '',
+    document: e.document ? { key: e.document.key, name: e.document.name } : null,
+    quote: e.quote || '',
+    source: e.publisher ? { name: e.publisher.name || e.publisher.domain || '', kind: e.publisher.kind || '', word: PUBLISHER_WORDS[e.publisher.kind] || e.publisher.kind || '' } : null,
+  }));
+}
+
+/**
+ * disputeStatusAt returns a dispute's status and forum from its events as
+ * SPEC §8 derives them, as of the world's date asOf (today when '') and as
+ * the store stood at recordedAsOf (now when ''): the latest event dated on
+ * or before asOf (same date: the one recorded last) that is not retracted
+ * by then; the forum of the latest such event naming one. Events recorded
+ * after recordedAsOf do not exist yet, and retractions recorded after it
+ * do not count. null when no event counts.
+ */
+export function disputeStatusAt(events, asOf = '', recordedAsOf = '') {
+  const live = (events || [])
+    .filter((e) => !recordedAsOf || !e.recordedAt || e.recordedAt <= recordedAsOf)
+    .filter((e) => !retractedAt(e, recordedAsOf))
+    .filter((e) => !asOf || dateStart(e.date) <= dateStart(asOf))
+    .sort((a, b) => dateStart(a.date).localeCompare(dateStart(b.date)) || (a.recordedAt || '').localeCompare(b.recordedAt || ''));
+  if (!live.length) return null;
+  const forum = [...live].reverse().find((e) => e.forum);
+  return { status: live[live.length - 1].status, forum: forum ? forum.forum : '' };
+}
+
+// retractedAt reports whether an event counts as retracted in the record as it stood at recordedAsOf.
+function retractedAt(e, recordedAsOf) {
+  if (!e.retractedReason) return false;
+  return !recordedAsOf || !e.retractedAt || e.retractedAt <= recordedAsOf;
+}
+
+/**
+ * asRecorded returns statements as the store held them at recordedAsOf (all
+ * of them, as they are now, when ''): those recorded later left out, and a
+ * retraction recorded later undone (the statement shown with the status it
+ * had before).
+ */
+export function asRecorded(statements, recordedAsOf = '') {
+  if (!recordedAsOf) return statements || [];
+  return (statements || [])
+    .filter((s) => !s.recordedAt || s.recordedAt <= recordedAsOf)
+    .map((s) => (s.status === 'RETRACTED' && s.retractedAt && s.retractedAt > recordedAsOf && s.previousStatus
+      ? { ...s, status: s.previousStatus, retractedReason: '', previousStatus: '' }
+      : s));
 }
 
 /** safeURL returns url when it is an http or https address, '' otherwise (no javascript: links from data). */
@@ -63,8 +119,11 @@ export function safeURL(url) {
 export function entityModel(entity, state, features) {
   const asOf = state.asOf || '';
   const names = features.names && entity.names
-    ? entity.names.map((n) => ({ name: n.name, validFrom: n.validFrom || '', validTo: n.validTo || '', primary: !!n.primary }))
-    : [{ name: entity.name, validFrom: '', validTo: '', primary: true }, ...entity.aliases.map((a) => ({ name: a, validFrom: '', validTo: '', primary: false }))];
+    ? entity.names.map((n) => ({ name: n.name, validFrom: n.validFrom || '', validTo: n.validTo || '', primary: !!n.primary, evidence: evidenceView(n.evidence) }))
+    : [{ name: entity.name, validFrom: '', validTo: '', primary: true, evidence: [] }, ...entity.aliases.map((a) => ({ name: a, validFrom: '', validTo: '', primary: false, evidence: [] }))];
+  // Dated names first in time order, so the list reads as a history; undated ones after.
+  const dated = names.filter((n) => !n.primary && (n.validFrom || n.validTo));
+  const namesInUse = asOf ? names.filter((n) => (!n.validFrom || dateStart(n.validFrom) <= dateStart(asOf)) && (!n.validTo || dateEnd(n.validTo) >= dateStart(asOf))).map((n) => n.name) : null;
 
   const groups = new Map();
   let weak = 0;
@@ -117,25 +176,58 @@ export function entityModel(entity, state, features) {
         if (i.type === 'CONCERNS' && i.out) concerns.push({ entity: i.other, status: i.status, weak: i.weak });
       }
     }
+    const rec = state.recordedAsOf || '';
+    let laterEvents = 0;
     const events = features.events && entity.events
-      ? entity.events.map((e) => ({
-          id: e.id,
-          date: e.date,
-          status: e.status,
-          summary: e.summary || '',
-          forum: e.forum || '',
-          evidence: statementView({ evidence: e.evidence }).evidence,
-          after: !!asOf && dateStart(e.date) > dateStart(asOf),
-        })).sort(byDate)
+      ? entity.events
+          .filter((e) => {
+            const later = rec && e.recordedAt && e.recordedAt > rec;
+            if (later) laterEvents++;
+            return !later;
+          })
+          .map((e) => ({
+            id: e.id,
+            date: e.date,
+            status: e.status,
+            summary: e.summary || '',
+            forum: e.forum || '',
+            evidence: evidenceView(e.evidence),
+            recordedAt: e.recordedAt || '',
+            retracted: retractedAt(e, rec),
+            retractedReason: retractedAt(e, rec) ? e.retractedReason || '' : '',
+            after: !!asOf && dateStart(e.date) > dateStart(asOf),
+          })).sort(byDate)
       : null;
+    // The status and forum as of asOf: the server's, unless the page asks
+    // about the record as it stood earlier, which Entity.disputeStatus does
+    // not take; then they are derived from the events here, by SPEC §8.
+    let status = attr(entity, 'status');
+    let forum = attr(entity, 'forum');
+    let derived = false;
+    if (rec && entity.events) {
+      const at = disputeStatusAt(entity.events, asOf, rec);
+      if (at) {
+        status = at.status;
+        forum = at.forum || forum;
+      }
+      derived = true;
+    } else {
+      if (features.disputeStatus && entity.disputeStatus !== undefined) {
+        status = entity.disputeStatus || status;
+        derived = true;
+      }
+      if (features.disputeForum && entity.disputeForum) forum = entity.disputeForum;
+    }
     dispute = {
-      status: features.disputeStatus && entity.disputeStatus !== undefined ? entity.disputeStatus || '' : attr(entity, 'status'),
-      statusAsOf: features.disputeStatus && !!asOf,
+      status,
+      statusAsOf: derived && !!asOf,
       date: attr(entity, 'date'),
-      forum: attr(entity, 'forum'),
+      forum,
       parties,
       concerns,
       events,
+      laterEvents,
+      retracted: events ? events.filter((e) => e.retracted).length : 0,
     };
   }
 
@@ -146,6 +238,8 @@ export function entityModel(entity, state, features) {
     description: entity.description || '',
     names,
     namesOverTime: !!features.names,
+    datedNames: dated.length,
+    namesInUse,
     attributes: entity.attributes.filter((a) => !(entity.kind === 'DISPUTE' && ['status', 'date', 'forum'].includes(a.key))),
     groups: list,
     total: entity.relations.totalCount,
@@ -194,7 +288,7 @@ export function lineageModel(data, state, statements = new Map()) {
     const all = byKind.get(kind);
     const expanded = state.expand.includes(kind) || all.length <= COLLAPSE;
     const shown = expanded ? all : all.slice(0, COLLAPSE);
-    return { kind, total: all.length, hidden: all.length - shown.length, expanded, rows: shown.map((h) => row(start.key, h, statements)) };
+    return { kind, total: all.length, hidden: all.length - shown.length, expanded, rows: shown.map((h) => row(start.key, h, statements, state.recordedAsOf)) };
   });
 
   let leftOut = null;
@@ -214,7 +308,7 @@ export function lineageModel(data, state, statements = new Map()) {
   };
 }
 
-function row(startKey, hit, statements) {
+function row(startKey, hit, statements, recordedAsOf = '') {
   const path = steps(startKey, hit.path);
   const last = hit.path[hit.path.length - 1];
   const full = last ? statements.get(last.id) : null;
@@ -225,7 +319,7 @@ function row(startKey, hit, statements) {
     weak: WEAK_STATUSES.has(hit.status),
     steps: path,
     // The statements on the relation that reaches the hit: who says so.
-    claims: full ? full.statements.map(statementView).sort(byDate) : null,
+    claims: full ? asRecorded(full.statements, recordedAsOf).map(statementView).sort(byDate) : null,
     relationIds: hit.path.map((r) => r.id),
   };
 }
@@ -298,34 +392,101 @@ export function graphModel(data, state, extra = []) {
     }
     edges.push({ id: r.id, source: r.from.key, target: r.to.key, type: r.type, status: now.status, weak: WEAK_STATUSES.has(now.status), attributes: r.attributes || [] });
   }
-  const degree = new Map();
+  // ring: steps from the start over the relations drawn, for the ring layout
+  // of big neighbourhoods and for which entities a kind's cut keeps.
+  const ring = rings(root, edges);
+  let outer = 0;
+  for (const r of ring.values()) outer = Math.max(outer, r);
+  const ringOf = (k) => (ring.has(k) ? ring.get(k) : outer + 1);
+
+  // The kind filter: kinds not ticked are left out; a kind of FOLDED_KINDS
+  // with more than KIND_CUT entities (datasets around a lab) keeps those next
+  // to the start or an expanded entity and folds the rest into one "+N" box
+  // per entity they hang from, unless the reader asked for all of that kind.
+  const kinds = state.kinds || [];
+  const all = state.all || [];
+  const byKind = new Map();
+  for (const n of nodes.values()) {
+    if (hide.has(n.key) || n.key === root) continue;
+    byKind.set(n.kind, (byKind.get(n.kind) || 0) + 1);
+  }
+  const near = new Set([root, ...state.expand]);
+  const nextTo = new Set();
   for (const e of edges) {
+    if (near.has(e.source)) nextTo.add(e.target);
+    if (near.has(e.target)) nextTo.add(e.source);
+  }
+  const out = new Map(); // key → 'kind' (filtered out) or 'cut' (folded)
+  for (const n of nodes.values()) {
+    if (expanded.has(n.key) || hide.has(n.key)) continue;
+    if (kinds.length && !kinds.includes(n.kind)) out.set(n.key, 'kind');
+    else if (FOLDED_KINDS.includes(n.kind) && byKind.get(n.kind) > KIND_CUT && !all.includes(n.kind) && !nextTo.has(n.key)) out.set(n.key, 'cut');
+  }
+  // A folded entity hangs from the drawn entity nearest the start it relates to.
+  const foldOf = new Map(); // folded key → the drawn entity it hangs from
+  for (const e of edges) {
+    for (const [k, other] of [[e.source, e.target], [e.target, e.source]]) {
+      if (out.get(k) !== 'cut' || out.has(other)) continue;
+      const prev = foldOf.get(k);
+      if (!prev || ringOf(other) < ringOf(prev)) foldOf.set(k, other);
+    }
+  }
+  const folds = new Map(); // more:anchor:kind → {id, anchor, kind, keys}
+  for (const [k, anchor] of foldOf) {
+    const kind = nodes.get(k).kind;
+    const id = `more:${anchor}:${kind}`;
+    if (!folds.has(id)) folds.set(id, { id, anchor, kind, keys: [] });
+    folds.get(id).keys.push(k);
+  }
+  // A box for one or two entities hides nothing worth hiding: draw them.
+  for (const [id, f] of folds) {
+    if (f.keys.length >= FOLD_MIN) continue;
+    for (const k of f.keys) out.delete(k);
+    folds.delete(id);
+  }
+  let kindHidden = 0;
+  let unanchored = 0;
+  const folded = new Map();
+  for (const [k, why] of out) {
+    if (why === 'kind') kindHidden++;
+    else {
+      folded.set(nodes.get(k).kind, (folded.get(nodes.get(k).kind) || 0) + 1);
+      if (!foldOf.has(k)) unanchored++;
+    }
+  }
+  const drawn = edges.filter((e) => !out.has(e.source) && !out.has(e.target));
+
+  const degree = new Map();
+  for (const e of drawn) {
     degree.set(e.source, (degree.get(e.source) || 0) + 1);
     degree.set(e.target, (degree.get(e.target) || 0) + 1);
   }
   const shown = [];
   let isolated = 0;
   for (const n of nodes.values()) {
-    if (hide.has(n.key)) continue;
+    if (hide.has(n.key) || out.has(n.key)) continue;
     if (!degree.has(n.key) && !expanded.has(n.key)) {
       isolated++;
       continue;
     }
-    shown.push({ id: n.key, label: n.name, kind: n.kind, role: n.key === root ? 'start' : expanded.has(n.key) ? 'expanded' : 'node', degree: degree.get(n.key) || 0 });
+    shown.push({ id: n.key, label: n.name, kind: n.kind, role: n.key === root ? 'start' : expanded.has(n.key) ? 'expanded' : 'node', degree: degree.get(n.key) || 0, ring: ringOf(n.key) });
   }
-  // ring: steps from the start over the relations drawn, for the ring layout
-  // of big neighbourhoods; entities the start does not reach get the outer ring.
-  const ring = rings(root, edges);
-  let outer = 0;
-  for (const r of ring.values()) outer = Math.max(outer, r);
-  for (const n of shown) n.ring = ring.has(n.id) ? ring.get(n.id) : outer + 1;
+  for (const f of folds.values()) {
+    shown.push({ id: f.id, label: `+${f.keys.length} ${kindWord(f.kind, f.keys.length).replace(/^\d+ /, '')}`, kind: f.kind, role: 'more', degree: 1, ring: ringOf(f.anchor) + 1, count: f.keys.length, anchor: f.anchor });
+    drawn.push({ id: f.id, source: f.anchor, target: f.id, type: '', status: '', weak: false, more: true, attributes: [] });
+  }
   shown.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.label.localeCompare(b.label));
+  const cut = KIND_ORDER.filter((k) => folded.has(k)).map((k) => ({ kind: k, total: byKind.get(k), folded: folded.get(k) }));
   return {
     start: data.entity,
     nodes: shown,
-    edges,
+    edges: drawn,
     byType: RELATION_TYPES.filter((t) => byType.has(t)).map((t) => ({ type: t, count: byType.get(t) })),
     byStatus: [...byStatus.entries()].sort((a, b) => rank(a[0]) - rank(b[0])).map(([status, count]) => ({ status, count })),
+    byKind: KIND_ORDER.filter((k) => byKind.has(k)).map((k) => ({ kind: k, count: byKind.get(k) })),
+    cut,
+    kindHidden,
+    unanchored,
     hidden: [...hide],
     notYet,
     filtered,
@@ -333,6 +494,15 @@ export function graphModel(data, state, extra = []) {
     capped: (data.n0?.nodes.length || 0) >= NEIGHBORHOOD_LIMIT,
   };
 }
+
+/** KIND_CUT is how many entities of a kind in FOLDED_KINDS a neighbourhood draws before it folds the rest into "+N" boxes. */
+export const KIND_CUT = 40;
+
+/** FOLDED_KINDS are the kinds a big neighbourhood folds: the many datasets, documents and licences around a hub, not its headline entities. */
+export const FOLDED_KINDS = ['DATASET', 'DOCUMENT', 'LICENSE'];
+
+/** FOLD_MIN is the fewest entities a "+N" box holds; fewer are drawn. */
+export const FOLD_MIN = 3;
 
 /** rings returns each entity's number of steps from root over edges taken either way. */
 export function rings(root, edges) {
@@ -428,32 +598,101 @@ export function homeModel(data, state, features) {
 }
 
 /**
- * searchModel merges name matches and full-text hits into one ranked list:
- * names first (in the API's order), then full-text hits of entities not
- * already listed, each with what matched and its snippet.
+ * searchModel returns the search results in the server's ranking: with
+ * searchHits, each entity with what matched and the snippet cut into plain
+ * and highlighted parts; otherwise the name and alias matches of search.
+ * text is what was typed, for the highlighting.
  */
-export function searchModel(data) {
-  const out = [];
-  const seen = new Set();
-  for (const e of data.search || []) {
-    seen.add(e.key);
-    out.push({ entity: e, matched: 'name', snippet: '' });
+export function searchModel(data, text = '') {
+  if (data.hits) {
+    return data.hits.map((h) => ({ entity: h.entity, matched: h.matched, snippet: h.snippet || '', parts: highlight(h.snippet || '', text) }));
   }
-  for (const h of data.hits || []) {
-    if (seen.has(h.entity.key)) continue;
-    seen.add(h.entity.key);
-    out.push({ entity: h.entity, matched: h.matched, snippet: h.snippet || '' });
-  }
-  return out;
+  return (data.search || []).map((e) => ({ entity: e, matched: 'name', snippet: '', parts: [] }));
 }
 
-/** complianceModel returns the compliance page: the verdict, blocking assets first, then the rest by kind. */
+/** MATCHED_WORDS says in words where a search hit matched. */
+export const MATCHED_WORDS = {
+  name: 'name',
+  alias: 'also known as',
+  key: 'key',
+  description: 'description',
+  quote: 'quoted in the evidence',
+  event: 'in the dispute’s timeline',
+};
+
+/**
+ * highlight cuts snippet into parts [{text, hit}], hit marking each word
+ * that starts with one of the words of text (ignoring case; words of one
+ * letter are not marked), so "lawsuit Perplexity" marks "lawsuit" and
+ * "Perplexity" in "filed a lawsuit against Perplexity AI".
+ */
+export function highlight(snippet, text) {
+  const words = [...new Set(String(text).toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1))];
+  if (!snippet) return [];
+  if (!words.length) return [{ text: snippet, hit: false }];
+  const parts = [];
+  const re = /[\p{L}\p{N}]+/gu;
+  let last = 0;
+  for (const m of snippet.matchAll(re)) {
+    const w = m[0].toLowerCase();
+    if (!words.some((q) => w.startsWith(q))) continue;
+    if (m.index > last) parts.push({ text: snippet.slice(last, m.index), hit: false });
+    parts.push({ text: m[0], hit: true });
+    last = m.index + m[0].length;
+  }
+  if (last < snippet.length) parts.push({ text: snippet.slice(last), hit: false });
+  return parts;
+}
+
+/**
+ * complianceModel returns the compliance page: the verdict, the assets that
+ * decide it (with their licences, each licence's use, and the path that
+ * reaches them), then everything else upstream by kind, and the disputes.
+ */
 export function complianceModel(data) {
   const c = data.compliance;
   const assets = c.assets
-    .map((a) => ({ ...a, steps: steps(data.entity.key, a.path) }))
-    .sort((a, b) => (a.blocks === b.blocks ? 0 : a.blocks ? -1 : 1) || KIND_ORDER.indexOf(a.asset.kind) - KIND_ORDER.indexOf(b.asset.kind) || a.asset.name.localeCompare(b.asset.name));
-  return { entity: data.entity, verdict: c.verdict, use: c.use, attribution: c.attribution, shareAlike: c.shareAlike, assets, disputes: c.disputes, blocking: assets.filter((a) => a.blocks).length };
+    .map((a) => ({
+      ...a,
+      steps: steps(data.entity.key, a.path),
+      licenses: (a.licenses || []).map((l) => ({ key: l.key, name: l.name, kind: l.kind, use: attr(l, 'use') })),
+    }))
+    .sort((a, b) => KIND_ORDER.indexOf(a.asset.kind) - KIND_ORDER.indexOf(b.asset.kind) || a.steps.length - b.steps.length || a.asset.name.localeCompare(b.asset.name));
+  const blocking = assets.filter((a) => a.blocks);
+  const rest = assets.filter((a) => !a.blocks);
+  const byClass = new Map();
+  for (const a of assets) byClass.set(a.class, (byClass.get(a.class) || 0) + 1);
+  return {
+    entity: data.entity,
+    verdict: c.verdict,
+    use: c.use,
+    attribution: c.attribution,
+    shareAlike: c.shareAlike,
+    assets,
+    blockingAssets: blocking,
+    rest,
+    byClass: CLASS_ORDER.filter((k) => byClass.has(k)).map((k) => ({ class: k, count: byClass.get(k) })),
+    disputes: (c.disputes || []).map((d) => ({ ...d, status: d.disputeStatus || '' })),
+    blocking: blocking.length,
+  };
+}
+
+/** CLASS_ORDER lists licence classes most restrictive first (SPEC §10). */
+export const CLASS_ORDER = ['ACADEMIC_ONLY', 'NON_COMMERCIAL', 'UNSPECIFIED', 'UNLICENSED', 'COMMERCIAL'];
+
+/** verdictSentence says a verdict in a sentence a reader can act on. */
+export function verdictSentence(m) {
+  const use = { COMMERCIAL: 'commercial', NON_COMMERCIAL: 'non-commercial', ACADEMIC: 'academic' }[m.use] || String(m.use).toLowerCase();
+  const n = m.blocking;
+  const them = `${n} ${n === 1 ? 'asset' : 'assets'}`;
+  switch (m.verdict) {
+    case 'ALLOWED':
+      return `Allowed for ${use} use: every one of the ${m.assets.length} assets is under a licence that permits it.`;
+    case 'RESTRICTED':
+      return `Restricted for ${use} use: ${them} upstream ${n === 1 ? 'is' : 'are'} under a licence that forbids it.`;
+    default:
+      return `Unknown for ${use} use: ${them} upstream ${n === 1 ? 'has' : 'have'} no licence recorded, or one that does not say.`;
+  }
 }
 
 /** minStatusNote says what a minStatus leaves out, for the sentence under a lineage control. */

@@ -121,6 +121,34 @@ export function relationAsOf(rel, asOf) {
   };
 }
 
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?Z$/;
+
+/** isInstant reports whether text is a moment on the store's clock as the URL carries it: RFC 3339 in UTC, 2024-05-01T12:00:00Z. */
+export function isInstant(text) {
+  const m = INSTANT.exec(text || '');
+  return !!m && isDate(`${m[1]}-${m[2]}-${m[3]}`);
+}
+
+/**
+ * instantFromInput turns the value of a datetime-local control, read as UTC
+ * (2024-05-01T12:00 or 2024-05-01T12:00:30), into an RFC 3339 instant, '' when
+ * it is empty or not a moment.
+ */
+export function instantFromInput(value) {
+  const v = (value || '').trim();
+  if (!v) return '';
+  const withSeconds = /T\d{2}:\d{2}$/.test(v) ? `${v}:00` : v;
+  const out = withSeconds.endsWith('Z') ? withSeconds : `${withSeconds}Z`;
+  return isInstant(out) ? out : '';
+}
+
+/** inputFromInstant is the value a datetime-local control shows for an instant: UTC, to the second, without the zone. */
+export function inputFromInstant(instant) {
+  const m = INSTANT.exec(instant || '');
+  if (!m) return '';
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] || '00'}`;
+}
+
 /** today returns the local date as YYYY-MM-DD. */
 export function today(now = new Date()) {
   const p = (n) => String(n).padStart(2, '0');

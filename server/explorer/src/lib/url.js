@@ -3,7 +3,7 @@
 // the one canonical URL, leaving defaults out, so that a permalink restores
 // a view exactly and two ways of reaching a view share one address.
 
-import { STATUSES, DEFAULT_MIN_STATUS, isDate } from './status.js';
+import { STATUSES, DEFAULT_MIN_STATUS, isDate, isInstant } from './status.js';
 
 /** The kinds of entity, in the order the API lists them. */
 export const KINDS = ['ORGANIZATION', 'PERSON', 'DATASET', 'MODEL', 'PRODUCT', 'DISPUTE', 'DOCUMENT', 'LICENSE'];
@@ -52,6 +52,10 @@ function date(value) {
   return isDate(value) ? value : '';
 }
 
+function instant(value) {
+  return isInstant(value) ? value : '';
+}
+
 function oneOf(value, allowed, fallback) {
   return allowed.includes(value) ? value : fallback;
 }
@@ -74,6 +78,7 @@ function decode(segment) {
 export function parseURL(pathname, search = '') {
   const q = new URLSearchParams(search);
   const asOf = date(q.get('asOf'));
+  const recordedAsOf = instant(q.get('recordedAsOf'));
   if (pathname === '/' || pathname === '') {
     return { view: 'home', q: q.get('q') || '', asOf };
   }
@@ -101,6 +106,7 @@ export function parseURL(pathname, search = '') {
         key,
         direction: oneOf(q.get('direction'), ['DOWNSTREAM', 'UPSTREAM'], 'DOWNSTREAM'),
         asOf,
+        recordedAsOf,
         minStatus: oneOf(q.get('minStatus'), STATUSES, DEFAULT_MIN_STATUS),
         kinds: list(q.get('kinds'), KINDS),
         expand: list(q.get('expand'), KINDS),
@@ -111,10 +117,13 @@ export function parseURL(pathname, search = '') {
         key,
         depth: intIn(q.get('depth'), GRAPH_DEPTHS, 1),
         asOf,
+        recordedAsOf,
         types: list(q.get('types'), RELATION_TYPES),
         status: list(q.get('status'), STATUSES),
         hide: keys(q.get('hide')),
         expand: keys(q.get('expand')),
+        kinds: list(q.get('kinds'), KINDS),
+        all: list(q.get('all'), KINDS),
       };
     case 'compliance':
       return {
@@ -122,10 +131,11 @@ export function parseURL(pathname, search = '') {
         key,
         use: oneOf(q.get('use'), USES, 'COMMERCIAL'),
         asOf,
+        recordedAsOf,
         minStatus: oneOf(q.get('minStatus'), STATUSES, DEFAULT_MIN_STATUS),
       };
     default:
-      return { view: 'entity', key, asOf, weak: q.get('weak') === 'hide' ? 'hide' : 'show' };
+      return { view: 'entity', key, asOf, recordedAsOf, weak: q.get('weak') === 'hide' ? 'hide' : 'show' };
   }
 }
 
@@ -160,6 +170,7 @@ export function formatURL(state) {
       path = entityPath(state.key, 'lineage');
       put('direction', state.direction || 'DOWNSTREAM');
       put('asOf', state.asOf);
+      put('recordedAsOf', state.recordedAsOf);
       if (state.minStatus && state.minStatus !== DEFAULT_MIN_STATUS) put('minStatus', state.minStatus);
       putList('kinds', state.kinds);
       putList('expand', state.expand);
@@ -168,28 +179,33 @@ export function formatURL(state) {
       path = entityPath(state.key, 'graph');
       if (state.depth && state.depth !== 1) put('depth', state.depth);
       put('asOf', state.asOf);
+      put('recordedAsOf', state.recordedAsOf);
       putList('types', state.types);
       putList('status', state.status);
       putList('hide', state.hide);
       putList('expand', state.expand, false);
+      putList('kinds', state.kinds);
+      putList('all', state.all);
       break;
     case 'compliance':
       path = entityPath(state.key, 'compliance');
       if (state.use && state.use !== 'COMMERCIAL') put('use', state.use);
       put('asOf', state.asOf);
+      put('recordedAsOf', state.recordedAsOf);
       if (state.minStatus && state.minStatus !== DEFAULT_MIN_STATUS) put('minStatus', state.minStatus);
       break;
     case 'entity':
       path = entityPath(state.key);
       put('asOf', state.asOf);
+      put('recordedAsOf', state.recordedAsOf);
       if (state.weak === 'hide') put('weak', 'hide');
       break;
     default:
       path = state.path || '/';
   }
-  // URLSearchParams would write "," as %2C; commas are safe in a query and
+  // URLSearchParams would write "," as %2C and ":" as %3A; both are safe in a query and
   // easier to read in a permalink.
-  const query = q.map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v).replace(/%2C/g, ',')).join('&');
+  const query = q.map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v).replace(/%2C/g, ',').replace(/%3A/g, ':')).join('&');
   return query ? `${path}?${query}` : path;
 }
 

@@ -3,8 +3,8 @@
 // entity, and the panel that shows the GraphQL behind a view.
 
 import { searchQuery } from '../lib/queries.js';
-import { searchModel } from '../lib/model.js';
-import { isDate, today } from '../lib/status.js';
+import { MATCHED_WORDS, searchModel } from '../lib/model.js';
+import { inputFromInstant, instantFromInput, isDate, today } from '../lib/status.js';
 import { entityPath, formatURL } from '../lib/url.js';
 import { title } from '../lib/words.js';
 import { h, kindBadge, replace, note } from './dom.js';
@@ -86,7 +86,7 @@ export function searchBox(ctx, { label = 'Search', placeholder = 'A name or alia
     if (text.length < 1) return close();
     try {
       const data = await ctx.query(searchQuery(text, ctx.features));
-      if (mine === seq) show(searchModel(data), text);
+      if (mine === seq) show(searchModel(data, text), text);
     } catch (err) {
       if (mine === seq) replace(list, h('li.search-empty', { role: 'option' }, `Search failed: ${err.message}`));
     }
@@ -118,12 +118,18 @@ export function searchBox(ctx, { label = 'Search', placeholder = 'A name or alia
 }
 
 function matchNote(r, text) {
-  if (r.matched !== 'name') {
-    return h('span.search-match', h('em', `${r.matched}: `), r.snippet || '');
+  if (r.matched === 'name' || r.matched === 'key') return '';
+  if (r.matched === 'alias' || !r.snippet) {
+    const t = text.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const alias = (r.entity.aliases || []).find((a) => t && a.toLowerCase().replace(/[^a-z0-9]/g, '').includes(t));
+    return alias ? h('span.search-match', `also known as ${alias}`) : '';
   }
-  const t = text.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const alias = (r.entity.aliases || []).find((a) => t && a.toLowerCase().replace(/[^a-z0-9]/g, '').includes(t));
-  return alias && !r.entity.name.toLowerCase().replace(/[^a-z0-9]/g, '').includes(t) ? h('span.search-match', `also known as ${alias}`) : '';
+  return h('span.search-match', h('em', `${MATCHED_WORDS[r.matched] || r.matched}: `), snippetText(r.parts));
+}
+
+/** snippetText draws a snippet's parts, the words searched for marked. */
+export function snippetText(parts) {
+  return h('span.snippet', parts.map((p) => (p.hit ? h('mark', p.text) : p.text)));
 }
 
 /**
@@ -149,6 +155,34 @@ export function asOfControl(ctx, hint = 'Only claims made public by this date co
     input,
     value ? h('button.link-button', { type: 'button', onclick: () => ctx.update({ asOf: '' }) }, 'Today') : '',
     h('span.hint', { id: 'asof-hint' }, value ? `Showing the record as it stood on ${value}. ${hint}` : `Showing today. ${hint}`));
+}
+
+/**
+ * recordedAsOfControl is the store's clock (SPEC §8 "as recorded"): the
+ * record as it stood at a moment, later statements, events and retractions
+ * left out. Its value is UTC, to the second, and goes in the URL.
+ */
+export function recordedAsOfControl(ctx) {
+  if (!ctx.features.recordedAsOf) return '';
+  const value = ctx.state.recordedAsOf || '';
+  const input = h('input.recorded-as-of', {
+    id: 'recorded-as-of',
+    type: 'datetime-local',
+    step: '1',
+    value: inputFromInstant(value),
+    'aria-describedby': 'recorded-as-of-hint',
+    onchange: () => {
+      const v = instantFromInput(input.value);
+      if (v || input.value.trim() === '') ctx.update({ recordedAsOf: v });
+    },
+  });
+  return h('div.control.recorded-control',
+    h('label', { for: input.id }, 'Recorded as of (UTC)'),
+    input,
+    value ? h('button.link-button', { type: 'button', onclick: () => ctx.update({ recordedAsOf: '' }) }, 'Now') : '',
+    h('span.hint', { id: 'recorded-as-of-hint' }, value
+      ? `What the record said then: only what this store had recorded by ${value.replace('T', ' ').replace('Z', ' UTC')} counts; later additions and retractions are left out.`
+      : 'What the record said then: set a moment to see the graph as this store held it.'));
 }
 
 /**
@@ -186,13 +220,13 @@ export function toolbar(ctx, { picture, name = 'whosedata' } = {}) {
 
 /** tabs are the views of one entity; the current one is marked. */
 export function tabs(ctx, key, current) {
-  const asOf = ctx.state.asOf;
+  const { asOf, recordedAsOf } = ctx.state;
   const views = [
-    ['entity', 'Overview', { view: 'entity', key, asOf }],
-    ['lineage', 'Downstream', { view: 'lineage', key, direction: 'DOWNSTREAM', asOf, kinds: [], expand: [] }],
-    ['lineage-up', 'Upstream', { view: 'lineage', key, direction: 'UPSTREAM', asOf, kinds: [], expand: [] }],
-    ['graph', 'Graph', { view: 'graph', key, asOf, depth: 1, types: [], status: [], hide: [], expand: [] }],
-    ['compliance', 'Licence check', { view: 'compliance', key, asOf }],
+    ['entity', 'Overview', { view: 'entity', key, asOf, recordedAsOf }],
+    ['lineage', 'Downstream', { view: 'lineage', key, direction: 'DOWNSTREAM', asOf, recordedAsOf, kinds: [], expand: [] }],
+    ['lineage-up', 'Upstream', { view: 'lineage', key, direction: 'UPSTREAM', asOf, recordedAsOf, kinds: [], expand: [] }],
+    ['graph', 'Graph', { view: 'graph', key, asOf, recordedAsOf, depth: 1, types: [], status: [], hide: [], expand: [] }],
+    ['compliance', 'Licence check', { view: 'compliance', key, asOf, recordedAsOf }],
   ];
   const here = current === 'lineage' && ctx.state.direction === 'UPSTREAM' ? 'lineage-up' : current;
   return h('nav.tabs', { 'aria-label': 'Views of this entity' },

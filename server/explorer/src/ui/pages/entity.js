@@ -8,7 +8,7 @@ import { NOT_YET } from '../../lib/features.js';
 import { DISPUTE_COLOR } from '../../lib/look.js';
 import { title } from '../../lib/words.js';
 import { h, replace, entityLink, kindBadge, statusBadge, external, hostOf, note } from '../dom.js';
-import { asOfControl, notYet, source, tabs, toolbar } from '../parts.js';
+import { asOfControl, recordedAsOfControl, notYet, source, tabs, toolbar } from '../parts.js';
 
 const GROUP_CUT = 15;
 
@@ -29,13 +29,15 @@ export async function render(ctx) {
   document.title = `${m.name} · whosedata`;
   replace(ctx.main,
     entityHeader(ctx, m),
-    h('div.row', asOfControl(ctx, 'Relations and statuses are recomputed from the statements made by then.'), toolbar(ctx)),
+    h('div.row', asOfControl(ctx, 'Relations and statuses are recomputed from the statements made by then.'), recordedAsOfControl(ctx), toolbar(ctx)),
     h('div.entity-body',
       h('div.entity-facts',
-        names(m),
-        attributes(m),
-        m.dispute ? dispute(ctx, m) : ''),
-      relations(ctx, m)),
+        names(ctx, m),
+        attributes(m)),
+      // A dispute's status and timeline are what its page is read for: in the wide column, first.
+      h('div.entity-main',
+        m.dispute ? dispute(ctx, m) : '',
+        relations(ctx, m))),
     source(q));
 }
 
@@ -47,14 +49,21 @@ export function entityHeader(ctx, e, view = 'entity') {
     tabs(ctx, e.key, view));
 }
 
-function names(m) {
+function names(ctx, m) {
+  const feed = ctx.features.changes
+    ? h('p.feed-line', h('a.feed', { href: `/feeds/entity/${encodeURIComponent(m.key)}.atom`, type: 'application/atom+xml' }, 'Atom feed'), ' of what is recorded about it')
+    : '';
   return h('section.names', { 'aria-labelledby': 'names-h' },
     h('h2#names-h', 'Names'),
-    h('ul.name-list', m.names.map((n) => h('li',
+    h('ul.name-list', m.names.map((n) => h('li', { class: m.namesInUse && !m.namesInUse.includes(n.name) ? 'weak' : '' },
       h(n.primary ? 'strong' : 'span', n.name),
       n.primary ? h('span.muted', ' (name)') : '',
-      n.validFrom || n.validTo ? h('span.muted', ` ${n.validFrom || '…'} – ${n.validTo || 'now'}`) : ''))),
-    m.namesOverTime ? '' : note(`When each name was in use is ${NOT_YET}.`));
+      n.validFrom || n.validTo ? h('span.name-dates', ` ${n.validFrom ? `from ${n.validFrom}` : ''}${n.validFrom && n.validTo ? ' ' : ''}${n.validTo ? `until ${n.validTo}` : n.validFrom ? ' on' : ''}`) : '',
+      evidence(n.evidence)))),
+    m.namesOverTime
+      ? m.datedNames || m.names.length < 2 ? '' : note('No dates are recorded for these names: each is an alias the search knows.')
+      : note(`When each name was in use is ${NOT_YET}.`),
+    feed);
 }
 
 function attributes(m) {
@@ -66,13 +75,16 @@ function attributes(m) {
 
 function dispute(ctx, m) {
   const d = m.dispute;
+  const s = ctx.state;
+  const when = d.statusAsOf ? ` as of ${s.asOf}` : s.asOf && !ctx.features.disputeStatus ? ` (its status now; the status as of a date is ${NOT_YET})` : ' now';
   return h('section.dispute', { 'aria-labelledby': 'dispute-h' },
     h('h2#dispute-h', 'The dispute'),
-    h('p',
+    h('p.dispute-status',
       d.status ? h('span.badge.status', { style: { background: DISPUTE_COLOR[d.status] || '#4b5563' }, dataset: { disputeStatus: d.status } }, d.status) : 'No status recorded',
-      d.statusAsOf ? h('span.muted', ` as of ${ctx.state.asOf}`) : ctx.state.asOf && !ctx.features.disputeStatus ? h('span.muted', ` (its status now; the status as of a date is ${NOT_YET})`) : '',
-      d.date ? h('span', ` · since ${d.date}`) : '',
-      d.forum ? h('span', ` · ${d.forum}`) : ''),
+      h('span.muted', when),
+      s.recordedAsOf ? h('span.muted', `, as recorded by ${s.recordedAsOf.replace('T', ' ').replace('Z', ' UTC')}`) : '',
+      d.date ? h('span', ` · since ${d.date}`) : ''),
+    d.forum ? h('p.forum', h('span.muted', 'Forum: '), d.forum) : '',
     h('h3', `Parties (${d.parties.length})`),
     d.parties.length
       ? h('ul.parties', d.parties.map((p) => h('li', { class: p.weak ? 'weak' : '' }, entityLink(p.entity), ' ', kindBadge(p.entity.kind), p.role ? h('span.role', ` ${title(p.role)}`) : '', ' ', statusBadge(p.status))))
@@ -82,14 +94,21 @@ function dispute(ctx, m) {
     d.events === null
       ? notYet('A dispute’s timeline of events')
       : d.events.length
-        ? h('ol.timeline', d.events.map((e) => h('li', { class: e.after ? 'after' : '' },
-            h('time', e.date), ' ',
-            h('span.badge.status', { style: { background: DISPUTE_COLOR[e.status] || '#4b5563' } }, e.status),
-            e.after ? h('span.muted', ` (after ${ctx.state.asOf})`) : '',
-            h('div', e.summary),
-            e.forum ? h('div.muted', e.forum) : '',
-            evidence(e.evidence))))
-        : h('p', 'No events are recorded.'));
+        ? [
+            h('ol.timeline', d.events.map((e) => h('li', { class: [e.after ? 'after' : '', e.retracted ? 'weak retracted' : ''].filter(Boolean).join(' '), dataset: { status: e.status } },
+              h('div.event-head',
+                h('time', { datetime: e.date }, e.date), ' ',
+                h('span.badge.status', { style: { background: DISPUTE_COLOR[e.status] || '#4b5563' } }, e.status),
+                e.retracted ? h('span.weak-label', ' retracted') : '',
+                e.after ? h('span.muted', ` (after ${s.asOf}: not counted)`) : ''),
+              h('div.event-summary', e.summary),
+              e.forum ? h('div.muted', e.forum) : '',
+              e.retracted && e.retractedReason ? h('div.muted', `Retracted: ${e.retractedReason}`) : '',
+              evidence(e.evidence)))),
+            d.retracted ? note(`${d.retracted} ${d.retracted === 1 ? 'event was' : 'events were'} retracted: kept greyed for the record, not counted for the status.`) : '',
+            d.laterEvents ? note(`${d.laterEvents} ${d.laterEvents === 1 ? 'event' : 'events'} recorded after ${s.recordedAsOf} left out.`) : '',
+          ]
+        : h('p', d.laterEvents ? `No event was recorded yet by ${s.recordedAsOf}.` : 'No events are recorded.'));
 }
 
 function relations(ctx, m) {
@@ -155,12 +174,14 @@ export function statements(list) {
     evidence(s.evidence))));
 }
 
-function evidence(list) {
+/** evidence lists evidence: the quote, then where it is (the document, the link) and what kind of source published it. */
+export function evidence(list) {
   if (!list || !list.length) return '';
   return h('ul.evidence', list.map((e) => h('li',
     e.quote ? h('blockquote', `“${e.quote}”`) : '',
     h('span.evidence-source',
       e.document ? ['in ', entityLink(e.document)] : '',
       e.document && e.url ? ' · ' : '',
-      e.url ? external(e.url, hostOf(e.url)) : ''))));
+      e.url ? external(e.url, e.source && e.source.name ? e.source.name : hostOf(e.url)) : '',
+      e.source && e.source.word ? h('span.source-kind', { dataset: { sourceKind: e.source.kind } }, e.source.word) : ''))));
 }

@@ -4,13 +4,13 @@
 // statements and evidence behind it. Everything done is in the URL.
 
 import { expandQuery, graphQuery, relationsQuery } from '../../lib/queries.js';
-import { graphModel, statementView } from '../../lib/model.js';
+import { KIND_CUT, asRecorded, graphModel, statementView } from '../../lib/model.js';
 import { STATUS_MEANING } from '../../lib/status.js';
 import { GRAPH_DEPTHS, formatURL } from '../../lib/url.js';
 import { STATUS_LINE, statusColor } from '../../lib/look.js';
-import { phrase, title } from '../../lib/words.js';
+import { kindWord, phrase, title } from '../../lib/words.js';
 import { h, replace, entityLink, kindBadge, statusBadge, note } from '../dom.js';
-import { asOfControl, source, toolbar } from '../parts.js';
+import { asOfControl, recordedAsOfControl, source, toolbar } from '../parts.js';
 import { entityHeader, statements as statementList } from './entity.js';
 import { FORCE_POLISH, drawPicture } from '../picture.js';
 import { legend } from './shared.js';
@@ -23,10 +23,11 @@ const remembered = new Map();
 export async function render(ctx) {
   const { state } = ctx;
   if (!ctx.main.querySelector('.picture')) replace(ctx.main, h('p.loading', 'Gathering the neighbourhood…'));
-  const q = graphQuery({ ...state, expand: [] });
+  const q = graphQuery({ ...state, expand: [] }, ctx.features);
+  const rec = ctx.features.recordedAsOf ? state.recordedAsOf : '';
   const [data, ...extra] = await Promise.all([
     ctx.query(q),
-    ...state.expand.map((k) => ctx.query(expandQuery(k)).then((d) => d.n).catch(() => null)),
+    ...state.expand.map((k) => ctx.query(expandQuery(k, rec)).then((d) => d.n).catch(() => null)),
   ]);
   if (ctx.stale()) return;
   performance.mark('wd:graph-answer');
@@ -47,7 +48,7 @@ export async function render(ctx) {
   replace(ctx.main,
     entityHeader(ctx, data.entity, 'graph'),
     controls(ctx, m),
-    h('div.row', asOfControl(ctx, 'Relations are shown with the status their statements made by then give them.'), toolbar(ctx, { picture: () => picture, name: `${data.entity.key.replace(/\//g, '_')}-graph` })),
+    h('div.row', asOfControl(ctx, 'Relations are shown with the status their statements made by then give them.'), recordedAsOfControl(ctx), toolbar(ctx, { picture: () => picture, name: `${data.entity.key.replace(/\//g, '_')}-graph` })),
     summary(ctx, m),
     h('div.picture-wrap', pictureBox, panel),
     legend(m.edges.map((e) => e.status), true),
@@ -63,7 +64,8 @@ export async function render(ctx) {
     positions: mem,
     near: s.expand[s.expand.length - 1] || '',
     onNode: (d) => {
-      if (d.role === 'node') ctx.update({ expand: [...s.expand, d.id] });
+      if (d.role === 'more') ctx.update({ all: [...(s.all || []), d.kind] });
+      else if (d.role === 'node') ctx.update({ expand: [...s.expand, d.id] });
       else nodePanel(ctx, panel, d, m);
     },
     onEdge: (d) => edgePanel(ctx, panel, d),
@@ -107,6 +109,9 @@ function controls(ctx, m) {
       m.byStatus.map(({ status, count }) => chip(`status-${status}`, s.status.includes(status),
         [h('span.swatch-line', { style: { borderTopColor: statusColor(status), borderTopStyle: STATUS_LINE[status] } }), ` ${status} (${count})`],
         (ev) => ctx.update({ status: toggle(s.status, status, ev.target.checked) }), null))),
+    h('fieldset.control.filter',
+      h('legend', 'Kinds ', (s.kinds || []).length ? h('button.link-button', { type: 'button', onclick: () => ctx.update({ kinds: [] }) }, 'all') : h('span.muted', '(none ticked: all)')),
+      m.byKind.map(({ kind, count }) => chip(`kind-${kind}`, (s.kinds || []).includes(kind), ` ${title(kindWord(kind))} (${count})`, (ev) => ctx.update({ kinds: toggle(s.kinds || [], kind, ev.target.checked) })))),
     s.hide.length
       ? h('div.control.hidden-list', h('span', 'Hidden: '), s.hide.map((k) => h('button.chip-button', { type: 'button', title: 'Show again', onclick: () => ctx.update({ hide: s.hide.filter((x) => x !== k) }) }, `${k} ✕`)))
       : '');
@@ -118,11 +123,20 @@ function summary(ctx, m) {
   if (m.nodes.length > FORCE_POLISH) bits.push(`with this many entities the picture is rings around ${m.start.name}, one ring per step: zoom in, or filter by type or status`);
   if (m.capped) bits.push(`only the nearest ${m.nodes.length} entities are asked for`);
   if (m.filtered) bits.push(`${m.filtered} relations hidden by the filters`);
+  if (m.kindHidden) bits.push(`${m.kindHidden} entities of kinds not ticked are left out`);
   if (m.isolated) bits.push(`${m.isolated} entities left without a relation by them are hidden`);
   if (m.notYet) bits.push(`${m.notYet} relations had no statement yet on ${s.asOf}`);
   if (m.hidden.length) bits.push(`${m.hidden.length} entities hidden by you`);
+  const folded = m.cut.length
+    ? note(...m.cut.map((c, i) => [i ? ' ' : '',
+        `${c.folded} of the ${kindWord(c.kind, c.total)} are folded into the dashed “+N” boxes beside the entity they hang from (more than ${KIND_CUT}; those next to ${m.start.name} stay). `,
+        h('button.link-button', { type: 'button', 'data-unfold': c.kind, onclick: () => ctx.update({ all: [...(s.all || []), c.kind] }) }, `Draw all ${kindWord(c.kind, c.total)}`)]))
+    : (s.all || []).length
+      ? note(h('button.link-button', { type: 'button', onclick: () => ctx.update({ all: [] }) }, `Fold ${s.all.map((k) => kindWord(k)).join(' and ')} again`))
+      : '';
   return h('div.summary',
-    h('p.lead', `${m.nodes.length} entities and ${m.edges.length} relations within ${s.depth} ${s.depth === 1 ? 'step' : 'steps'} of ${m.start.name}${s.expand.length ? `, and around ${s.expand.length} expanded` : ''}.`),
+    folded,
+    h('p.lead', `${m.nodes.filter((n) => n.role !== 'more').length} entities and ${m.edges.filter((e) => !e.more).length} relations within ${s.depth} ${s.depth === 1 ? 'step' : 'steps'} of ${m.start.name}${s.expand.length ? `, and around ${s.expand.length} expanded` : ''}.`),
     bits.length ? note(bits.join('; ').replace(/^./, (c) => c.toUpperCase()) + '.') : '',
     note('Click an entity to add its neighbours; click a line for who says so. Retracted relations are not drawn.'));
 }
@@ -144,7 +158,7 @@ function nodePanel(ctx, panel, d, m) {
 
 async function edgePanel(ctx, panel, d) {
   replace(panel, h('p.loading', 'Reading the statements…'));
-  const answer = await ctx.query(relationsQuery([d.id]));
+  const answer = await ctx.query(relationsQuery([d.id], ctx.features));
   const rel = answer.r0;
   if (!rel) {
     replace(panel, h('p', 'This relation is no longer there.'));
@@ -154,7 +168,7 @@ async function edgePanel(ctx, panel, d) {
     h('h3', entityLink(rel.from), ` ${phrase(rel.type, true).toLowerCase()} `, entityLink(rel.to)),
     statusBadge(d.status), d.status !== rel.status ? h('span.muted', ` (${rel.status} today)`) : '',
     h('p.muted', STATUS_MEANING[d.status] || ''),
-    statementList(rel.statements.map(statementView)));
+    statementList(asRecorded(rel.statements, ctx.state.recordedAsOf).map(statementView)));
 }
 
 function fillTables(ctx, box, m) {
@@ -166,7 +180,7 @@ function fillTables(ctx, box, m) {
     h('h3', 'Entities'),
     h('div.table-scroll', h('table',
       h('thead', h('tr', h('th', { scope: 'col' }, 'Entity'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col' }, 'Relations'), h('th', { scope: 'col' }, 'Act'))),
-      h('tbody', m.nodes.map((n) => h('tr',
+      h('tbody', m.nodes.filter((n) => n.role !== 'more').map((n) => h('tr',
         h('td', entityLink({ key: n.id, name: n.label })),
         h('td', kindBadge(n.kind)),
         h('td.num', String(n.degree)),
@@ -175,7 +189,7 @@ function fillTables(ctx, box, m) {
     h('h3', 'Relations'),
     h('div.table-scroll', h('table',
       h('thead', h('tr', h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'Relation'), h('th', { scope: 'col' }, 'To'), h('th', { scope: 'col' }, 'Status'))),
-      h('tbody', m.edges.map((e) => h('tr', { class: e.weak ? 'weak' : '' },
+      h('tbody', m.edges.filter((e) => !e.more).map((e) => h('tr', { class: e.weak ? 'weak' : '' },
         h('td', entityLink({ key: e.source, name: names.get(e.source)?.label || e.source })),
         h('td', title(e.type)),
         h('td', entityLink({ key: e.target, name: names.get(e.target)?.label || e.target })),

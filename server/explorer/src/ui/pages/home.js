@@ -2,13 +2,13 @@
 // and the latest changes.
 
 import { homeQuery, searchQuery } from '../../lib/queries.js';
-import { homeModel, searchModel } from '../../lib/model.js';
+import { MATCHED_WORDS, homeModel, searchModel } from '../../lib/model.js';
 import { NOT_YET } from '../../lib/features.js';
 import { DISPUTE_COLOR } from '../../lib/look.js';
 import { entityPath } from '../../lib/url.js';
 import { title } from '../../lib/words.js';
 import { h, replace, entityLink, kindBadge, note } from '../dom.js';
-import { asOfControl, searchBox, source, toolbar } from '../parts.js';
+import { asOfControl, searchBox, snippetText, source, toolbar } from '../parts.js';
 
 const QUESTIONS = [
   ['Who used Twitter’s data?', '/e/twitter/lineage?direction=DOWNSTREAM'],
@@ -41,12 +41,15 @@ export async function render(ctx) {
 
   if (state.q) {
     const q = searchQuery(state.q, ctx.features, 20);
-    const list = searchModel(await ctx.query(q));
+    const list = searchModel(await ctx.query(q), state.q);
     if (ctx.stale()) return;
     replace(results,
       h('h2', `Results for “${state.q}”`),
+      ctx.features.searchHits ? h('p.muted', 'Names and aliases first, then descriptions, quotes from the evidence and dispute timelines that hold every word.') : '',
       list.length
-        ? h('ul.result-list', list.map((r) => h('li', entityLink(r.entity), ' ', kindBadge(r.entity.kind), r.snippet ? h('span.snippet', ` ${r.matched}: ${r.snippet}`) : '')))
+        ? h('ol.result-list', list.map((r) => h('li.result', { dataset: { key: r.entity.key, matched: r.matched } },
+            h('div.result-head', entityLink(r.entity), ' ', kindBadge(r.entity.kind), ' ', h('span.matched', `matched: ${MATCHED_WORDS[r.matched] || r.matched}`)),
+            r.parts.length ? h('p.result-snippet', snippetText(r.parts)) : '')))
         : h('p', 'Nothing found.'));
   }
 
@@ -72,13 +75,15 @@ export async function render(ctx) {
 }
 
 function changes(c) {
-  if (!c.items.length) return h('p', 'Nothing was recorded in the last 7 days.');
+  const feed = h('a.feed', { href: '/feeds/changes.atom', type: 'application/atom+xml' }, 'Atom feed of changes');
+  if (!c.items.length) return [h('p', 'Nothing is recorded yet.'), h('p', feed)];
   return [
-    h('p.muted', `${c.total} changes recorded in the last 7 days; the first ${c.items.length}, oldest first. `, h('a', { href: '/feeds/changes.atom' }, 'Atom feed')),
+    h('p.muted', `The latest ${c.items.length} of ${c.total.toLocaleString('en')} changes this store recorded, oldest first. `, feed),
     h('ol.change-list', c.items.map((ch) => h('li',
       h('time', ch.at.slice(0, 16).replace('T', ' ')), ' ',
       h('span.badge.plain', title(ch.kind)), ' ',
       ch.entity ? h('a', { href: entityPath(ch.entity.key), 'data-nav': '' }, ch.entity.name) : '',
+      ch.alias ? h('span', ` “${ch.alias}”`) : '',
       ch.relation ? h('span', ` ${ch.relation.from.name} ${title(ch.relation.type).toLowerCase()} ${ch.relation.to.name}`) : '',
       ch.statement ? h('span.muted', ` (${ch.statement.status}${ch.statement.claimedBy ? ', ' + ch.statement.claimedBy.name : ''})`) : '',
       ch.event ? h('span.muted', ` ${ch.event.date} ${ch.event.status}: ${ch.event.summary}`) : '',

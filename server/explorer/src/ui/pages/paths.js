@@ -36,7 +36,7 @@ export async function render(ctx) {
     return;
   }
   replace(body, h('p.loading', 'Searching…'));
-  const q = pathsQuery(s);
+  const q = pathsQuery(s, ctx.features);
   const data = await ctx.query(q);
   if (ctx.stale()) return;
   const m = pathsModel(data, s);
