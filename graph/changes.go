@@ -3,7 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -42,26 +42,146 @@ func ParseChangeKind(s string) (ChangeKind, error) {
 	return parseEnum[ChangeKind](changeNames[:], "change kind", s)
 }
 
-// changeRec is the stored form of one change-log entry.
+// changeRec is one change-log entry, as logged and as read back.
 type changeRec struct {
-	Kind      ChangeKind  `json:"k"`
-	At        time.Time   `json:"t"`
-	Entity    uint32      `json:"e,omitempty"` // the entity created, updated, aliased or kept in a merge; an event's dispute
-	Other     uint32      `json:"o,omitempty"` // the duplicate of a merge
-	Rel       *triple     `json:"r,omitempty"` // a statement's relation when it was logged
-	RelID     uuid.UUID   `json:"ri,omitzero"`
-	Statement uuid.UUID   `json:"s,omitzero"`
-	Event     uuid.UUID   `json:"v,omitzero"`
-	Alias     string      `json:"a,omitempty"`
-	Reason    string      `json:"y,omitempty"`
-	Before    []Attribute `json:"b,omitempty"` // values an update replaced
+	Kind      ChangeKind
+	At        time.Time
+	Entity    uint32 // the entity created, updated, aliased or kept in a merge; an event's dispute
+	Other     uint32 // the duplicate of a merge
+	RelID     uuid.UUID
+	Statement uuid.UUID
+	Event     uuid.UUID
+	Alias     string
+	Reason    string
+	Before    []Attribute // values an update replaced
 }
 
-// pendingChange is a change logged in a write transaction, with the
-// entities it touches (for the per-entity index).
+// Change records are binary, being one of every item a bulk load writes:
+//
+//	version(1)=1 | kind(1) | at unix ns(8) | entity(4) | other(4) | flags(1)
+//	[| relation id(16)] [| statement id(16)] [| event id(16)]
+//	[| field alias] [| field reason] [| uvarint n | n × (field key | field value)]
+//
+// where flags says which optional parts follow (bits 0–5 in that order) and
+// a field is a uvarint length and its bytes.
+const changeRecVersion = 1
+
+func appendChange(b []byte, c *changeRec) []byte {
+	var flags byte
+	if c.RelID != uuid.Nil {
+		flags |= 1
+	}
+	if c.Statement != uuid.Nil {
+		flags |= 2
+	}
+	if c.Event != uuid.Nil {
+		flags |= 4
+	}
+	if c.Alias != "" {
+		flags |= 8
+	}
+	if c.Reason != "" {
+		flags |= 16
+	}
+	if len(c.Before) > 0 {
+		flags |= 32
+	}
+	b = append(b, changeRecVersion, byte(c.Kind))
+	b = binary.BigEndian.AppendUint64(b, uint64(c.At.UnixNano()))
+	b = binary.BigEndian.AppendUint32(b, c.Entity)
+	b = binary.BigEndian.AppendUint32(b, c.Other)
+	b = append(b, flags)
+	if flags&1 != 0 {
+		b = append(b, c.RelID[:]...)
+	}
+	if flags&2 != 0 {
+		b = append(b, c.Statement[:]...)
+	}
+	if flags&4 != 0 {
+		b = append(b, c.Event[:]...)
+	}
+	if flags&8 != 0 {
+		b = appendField(b, c.Alias)
+	}
+	if flags&16 != 0 {
+		b = appendField(b, c.Reason)
+	}
+	if flags&32 != 0 {
+		b = binary.AppendUvarint(b, uint64(len(c.Before)))
+		for _, a := range c.Before {
+			b = appendField(appendField(b, a.Key), a.Value)
+		}
+	}
+	return b
+}
+
+var errCorruptChange = errors.New("corrupt change record")
+
+func decodeChange(b []byte) (*changeRec, error) {
+	const fixed = 1 + 1 + 8 + 4 + 4 + 1
+	if len(b) < fixed || b[0] != changeRecVersion {
+		return nil, errCorruptChange
+	}
+	c := &changeRec{Kind: ChangeKind(b[1]), At: time.Unix(0, int64(binary.BigEndian.Uint64(b[2:10]))).UTC(),
+		Entity: binary.BigEndian.Uint32(b[10:14]), Other: binary.BigEndian.Uint32(b[14:18])}
+	flags := b[18]
+	b = b[fixed:]
+	id := func(dst *uuid.UUID) bool {
+		if len(b) < 16 {
+			return false
+		}
+		copy(dst[:], b[:16])
+		b = b[16:]
+		return true
+	}
+	field := func(dst *string) bool {
+		f, rest, ok := cutUvarintBytes(b)
+		*dst, b = string(f), rest
+		return ok
+	}
+	ok := true
+	if flags&1 != 0 {
+		ok = ok && id(&c.RelID)
+	}
+	if flags&2 != 0 {
+		ok = ok && id(&c.Statement)
+	}
+	if flags&4 != 0 {
+		ok = ok && id(&c.Event)
+	}
+	if flags&8 != 0 {
+		ok = ok && field(&c.Alias)
+	}
+	if flags&16 != 0 {
+		ok = ok && field(&c.Reason)
+	}
+	if flags&32 != 0 && ok {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || n > uint64(len(b)) {
+			return nil, errCorruptChange
+		}
+		b = b[w:]
+		for range n {
+			var a Attribute
+			if !field(&a.Key) || !field(&a.Value) {
+				return nil, errCorruptChange
+			}
+			c.Before = append(c.Before, a)
+		}
+	}
+	if !ok || len(b) != 0 || c.Kind == 0 || int(c.Kind) >= len(changeNames) {
+		return nil, errCorruptChange
+	}
+	return c, nil
+}
+
+// pendingChange is a change logged in a write transaction: its record,
+// encoded in the transaction's change buffer, and the entities it touches
+// (for the per-entity index), the first few inline.
 type pendingChange struct {
-	rec     changeRec
-	touches []uint32
+	off, end uint32
+	touch    [6]uint32
+	more     []uint32
 }
 
 // logChange appends a change-log entry to the transaction; it is written
@@ -69,30 +189,97 @@ type pendingChange struct {
 // disagree.
 func (t *wtx) logChange(c changeRec, touches ...uint32) {
 	c.At = t.now
-	t.changes = append(t.changes, pendingChange{rec: c, touches: touches})
+	p := pendingChange{off: uint32(len(t.changeBuf))}
+	t.changeBuf = appendChange(t.changeBuf, &c)
+	p.end = uint32(len(t.changeBuf))
+	k := 0
+	for _, n := range touches {
+		if n == 0 || slices.Contains(p.touch[:k], n) || slices.Contains(p.more, n) {
+			continue
+		}
+		if k < len(p.touch) {
+			p.touch[k] = n
+			k++
+		} else {
+			p.more = append(p.more, n)
+		}
+	}
+	t.changes = append(t.changes, p)
 }
 
-// changeOps adds the transaction's change-log entries to ops. Their
-// sequence numbers are the commit time in nanoseconds, made strictly
-// increasing, so the log sorts by time and a reader can seek to an instant.
+// changeOps adds the transaction's change-log entries to ops: one record
+// per change, and per entity touched one index entry holding the sequence
+// numbers of this transaction's changes that touch it (a posting list, so
+// a bulk load writes one index key per entity, not one per change and
+// entity). Sequence numbers are the commit time in nanoseconds, made
+// strictly increasing, so the log sorts by time and a reader can seek to an
+// instant. Keys are cut from one buffer, values from the change buffer.
 func (t *wtx) changeOps(ops []kvOp) []kvOp {
 	if len(t.changes) == 0 {
 		return ops
 	}
 	seq := max(uint64(t.now.UnixNano()), t.s.nextSeq)
-	for _, c := range t.changes {
-		ops = append(ops, kvOp{Key: changeKey(seq), Value: encodeRec(&c.rec)})
-		seen := map[uint32]bool{}
-		for _, n := range c.touches {
-			if n != 0 && !seen[n] {
-				seen[n] = true
-				ops = append(ops, kvOp{Key: changeOfKey(n, seq)})
+	first := seq
+	// The changes touching each entity, as offsets from first.
+	touched := map[uint32][]uint32{}
+	var order []uint32
+	for i := range t.changes {
+		p := &t.changes[i]
+		add := func(n uint32) {
+			if touched[n] == nil {
+				order = append(order, n)
+			}
+			touched[n] = append(touched[n], uint32(i))
+		}
+		for _, n := range p.touch {
+			if n != 0 {
+				add(n)
 			}
 		}
+		for _, n := range p.more {
+			add(n)
+		}
+	}
+	ops = slices.Grow(ops, len(t.changes)+len(order)+1)
+	keys := make([]byte, 0, 9*len(t.changes)+13*len(order))
+	cut := func(start int) []byte { return keys[start:len(keys):len(keys)] }
+	for i := range t.changes {
+		p := &t.changes[i]
+		start := len(keys)
+		keys = binary.BigEndian.AppendUint64(append(keys, pChange), seq)
+		ops = append(ops, kvOp{Key: cut(start), Value: t.changeBuf[p.off:p.end:p.end]})
 		seq++
+	}
+	for _, n := range order {
+		start := len(keys)
+		keys = binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(append(keys, pChangeOf), n), first)
+		var v []byte
+		prev := uint32(0)
+		for _, d := range touched[n] {
+			v = binary.AppendUvarint(v, uint64(d-prev))
+			prev = d
+		}
+		ops = append(ops, kvOp{Key: cut(start), Value: v})
 	}
 	t.nextSeq = seq
 	return append(ops, kvOp{Key: metaKey("changes"), Value: binary.BigEndian.AppendUint64(nil, seq)})
+}
+
+// changeSeqs decodes an index entry: the sequence numbers, from first, of
+// the changes of one transaction that touch the entity. It returns false
+// for a malformed value.
+func changeSeqs(first uint64, v []byte, fn func(seq uint64)) bool {
+	off := uint64(0)
+	for len(v) > 0 {
+		d, w := binary.Uvarint(v)
+		if w <= 0 {
+			return false
+		}
+		off += d
+		fn(first + off)
+		v = v[w:]
+	}
+	return true
 }
 
 // readNextSeq reads the next change sequence number from meta.
@@ -210,9 +397,16 @@ func (sn *Snapshot) Changes(ctx context.Context, q ChangeQuery) (*ChangePage, er
 			nums := append([]uint32{n}, x.mergedInto(n)...)
 			var all []uint64
 			for _, m := range nums {
-				if err := x.r.scan(changesOf(m), changeOfKey(m, from), true, func(k, _ []byte) (bool, error) {
-					if _, seq, ok := parseChangeOfKey(k); ok {
-						all = append(all, seq)
+				// Each entry holds one transaction's changes, from the
+				// sequence number in its key: read them all, keep those
+				// from on.
+				if err := x.r.scan(changesOf(m), nil, false, func(k, v []byte) (bool, error) {
+					if _, first, ok := parseChangeOfKey(k); ok {
+						changeSeqs(first, v, func(seq uint64) {
+							if seq >= from {
+								all = append(all, seq)
+							}
+						})
 					}
 					return true, ctx.Err()
 				}); err != nil {
@@ -297,9 +491,9 @@ func (x *rtx) change(seq uint64) (*Change, error) {
 	if !ok {
 		return nil, fmt.Errorf("change index names change %d, which does not exist", seq)
 	}
-	var rec changeRec
-	if err := json.Unmarshal(v, &rec); err != nil {
-		return nil, fmt.Errorf("change %d: corrupt record: %w", seq, err)
+	rec, err := decodeChange(v)
+	if err != nil {
+		return nil, fmt.Errorf("change %d: %w", seq, err)
 	}
 	c := &Change{Seq: seq, At: rec.At, Kind: rec.Kind, Alias: rec.Alias, Reason: rec.Reason, Before: rec.Before}
 	if c.Entity, err = x.optEntity(rec.Entity); err != nil {

@@ -25,7 +25,7 @@ package graph
 //	0x0B   event | disputeN | uuid(16)          event record           a dispute's timeline (prefix scan by dispute)
 //	0x0C   eventID | uuid(16)                   disputeN               retract an event by id; node(id)
 //	0x0D   change | seq uint64                  change record          the change log, oldest first
-//	0x0E   changeOf | eN | seq uint64           empty                  the changes touching one entity
+//	0x0E   changeOf | eN | seq uint64           uvarint seq deltas     the changes of one commit touching one entity
 //	0x0F   text | word | 0x00 | eN | src | id   empty                  full-text search: words of descriptions, quotes, notes, event summaries
 //
 // Meta names: "schema" holds the layout version (schemaVersion); "journal"

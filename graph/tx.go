@@ -28,10 +28,11 @@ type wtx struct {
 	memo  map[string]uint32          // resolved references; cleared whenever an entity changes
 	// fresh is set when the store held nothing when the transaction began:
 	// every look-up of the snapshot would miss, so none is made.
-	fresh   bool
-	events  map[uuid.UUID]*eventSlot
-	changes []pendingChange
-	nextSeq uint64 // the change sequence after this transaction's, once ops made it
+	fresh     bool
+	events    map[uuid.UUID]*eventSlot
+	changes   []pendingChange
+	changeBuf []byte // the encoded records of changes
+	nextSeq   uint64 // the change sequence after this transaction's, once ops made it
 	// merging is set once the transaction merges entities (see sameStatement).
 	merging bool
 	// moved holds relations a merge re-homed: their ids keep resolving.

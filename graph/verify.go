@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -354,13 +353,15 @@ type changeOf struct {
 func verifyChanges(r kvReader, ents map[uint32]*entRec, bad func(string, ...any)) (map[changeOf]bool, error) {
 	logged := map[changeOf]bool{}
 	indexed := map[uint64]bool{}
-	if err := r.scan([]byte{pChangeOf}, nil, true, func(k, _ []byte) (bool, error) {
-		n, seq, ok := parseChangeOfKey(k)
+	if err := r.scan([]byte{pChangeOf}, nil, false, func(k, v []byte) (bool, error) {
+		n, first, ok := parseChangeOfKey(k)
 		if !ok || ents[n] == nil {
 			bad("change index entry %x is malformed or names no entity", k)
 			return true, nil
 		}
-		indexed[seq] = true
+		if !changeSeqs(first, v, func(seq uint64) { indexed[seq] = true }) {
+			bad("change index entry %x has a malformed value", k)
+		}
 		return true, nil
 	}); err != nil {
 		return nil, err
@@ -371,9 +372,9 @@ func verifyChanges(r kvReader, ents map[uint32]*entRec, bad func(string, ...any)
 			bad("change key %x is malformed", k)
 			return true, nil
 		}
-		var c changeRec
-		if err := json.Unmarshal(v, &c); err != nil || c.Kind == 0 || int(c.Kind) >= len(changeNames) {
-			bad("change %d: corrupt record", seq)
+		c, err := decodeChange(v)
+		if err != nil {
+			bad("change %d: %v", seq, err)
 			return true, nil
 		}
 		for _, n := range []uint32{c.Entity, c.Other} {

@@ -460,8 +460,12 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 		}
 		st.Rel = tr
 		t.setStmt(id, st)
-		touch := []uint32{from, to, st.ClaimedBy, st.Dispute}
-		t.logChange(changeRec{Kind: StatementAdded, Statement: id, RelID: relID}, append(touch, docsOf(st)...)...)
+		rec := changeRec{Kind: StatementAdded, Statement: id, RelID: relID}
+		if docs := docsOf(st); len(docs) > 0 {
+			t.logChange(rec, append([]uint32{from, to, st.ClaimedBy, st.Dispute}, docs...)...)
+		} else {
+			t.logChange(rec, from, to, st.ClaimedBy, st.Dispute)
+		}
 		mini := stmtMini{ID: id, Status: st.Status, Day: st.Date.Start(), Rec: unixSec(t.now)}
 		if st.Retraction != nil {
 			mini.Prev, mini.Ret = st.Retraction.PreviousStatus, mini.Rec
