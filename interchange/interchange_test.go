@@ -100,4 +100,5 @@ func TestBundled(t *testing.T) {
 		t.Fatal("the bundled store is empty")
 	}
 	t.Run("nquads", func(t *testing.T) { testNQuads(t, s, w) })
+	t.Run("graphml", func(t *testing.T) { testGraphML(t, s, w) })
 }
