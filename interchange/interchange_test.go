@@ -102,4 +102,5 @@ func TestBundled(t *testing.T) {
 	t.Run("nquads", func(t *testing.T) { testNQuads(t, s, w) })
 	t.Run("graphml", func(t *testing.T) { testGraphML(t, s, w) })
 	t.Run("neo4j-csv", func(t *testing.T) { testNeo4jCSV(t, s, w) })
+	t.Run("ftm", func(t *testing.T) { testFTM(t, s, w) })
 }
