@@ -75,3 +75,5 @@ func aliases(e *graph.Entity) []string {
 	}
 	return out
 }
+
+func contains(list []string, s string) bool { return slices.Contains(list, s) }

@@ -74,7 +74,7 @@ func testGraphML(t *testing.T, s *graph.Store, w world) {
 	for _, r := range w.relations {
 		var cl []string
 		for _, st := range r.Statements {
-			if st.ClaimedBy != nil && !contains(cl, st.ClaimedBy.Key) {
+			if st.ClaimedBy != nil && !containsTest(cl, st.ClaimedBy.Key) {
 				cl = append(cl, st.ClaimedBy.Key)
 			}
 		}
@@ -106,7 +106,7 @@ func testGraphML(t *testing.T, s *graph.Store, w world) {
 	t.Logf("GraphML: %d bytes, %d nodes, %d edges", len(out), got.Nodes, got.Edges)
 }
 
-func contains(list []string, s string) bool {
+func containsTest(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true

@@ -103,4 +103,5 @@ func TestBundled(t *testing.T) {
 	t.Run("graphml", func(t *testing.T) { testGraphML(t, s, w) })
 	t.Run("neo4j-csv", func(t *testing.T) { testNeo4jCSV(t, s, w) })
 	t.Run("ftm", func(t *testing.T) { testFTM(t, s, w) })
+	t.Run("spdx", func(t *testing.T) { testSPDX(t, s) })
 }
