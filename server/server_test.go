@@ -202,7 +202,7 @@ func send(t *testing.T, method, target, contentType string, body io.Reader, head
 		t.Fatal(err)
 	}
 	r := &result{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+	if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/graphql-response+json") {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
 			t.Fatalf("response is not JSON: %v\n%s", err, raw)
 		}
