@@ -27,6 +27,10 @@ type memGraph struct {
 	merged int              // number of entity records merged into another
 	nrel   int              // number of live relations
 	nstmt  int              // number of statements of live relations, as the cache keeps them
+	// lastRec is, in unix seconds, no earlier than anything this version
+	// holds was recorded or retracted: asked as recorded at lastRec or
+	// later, the answer is the version as it is (see Snapshot.AsRecorded).
+	lastRec uint32
 
 	// Set while a version is being built, nil once published.
 	owned     map[ownedList]bool // adjacency lists this version allocated, which it may change in place
@@ -83,7 +87,7 @@ func newMemGraph() *memGraph {
 func (g *memGraph) next() *memGraph {
 	c := &memGraph{gen: g.gen + 1, kinds: g.kinds.share(), ents: g.ents.share(), out: g.out.share(),
 		in: g.in.share(), rels: g.rels.share(), free: slices.Clone(g.free), stmts: g.stmts,
-		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, nstmt: g.nstmt, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
+		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, nstmt: g.nstmt, lastRec: g.lastRec, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
 	return c
 }
 

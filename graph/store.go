@@ -241,6 +241,11 @@ func (s *Store) rebuild() error {
 	}); err != nil {
 		return fmt.Errorf("read change log: %w", err)
 	}
+	// Everything was recorded by the last change logged (what a store held
+	// before it kept a log has no record times, and counts at every time).
+	if s.nextSeq > 0 {
+		g.lastRec = unixSec(time.Unix(0, int64(s.nextSeq))) + 1
+	}
 	s.publish(g)
 	return nil
 }
@@ -420,6 +425,8 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 	s.nextSeq = max(s.nextSeq, t.nextSeq)
 	g := base.next()
 	t.applyMem(g)
+	// The commit recorded things at t.now (its changes carry that time).
+	g.lastRec = max(g.lastRec, unixSec(t.now)+1)
 	g.compactStmts()
 	g.seal()
 	s.publish(g)

@@ -31,7 +31,9 @@ type Snapshot struct {
 // hold at every time. The zero t is the snapshot itself. The view shares the
 // snapshot: closing either closes both.
 func (sn *Snapshot) AsRecorded(t time.Time) *Snapshot {
-	if t.IsZero() {
+	if t.IsZero() || recordedBy(t) >= sn.v.g.lastRec {
+		// Nothing the snapshot holds was recorded after t: it is the
+		// answer as it is, with no filtering.
 		return sn
 	}
 	root := sn
