@@ -317,8 +317,7 @@ type Change struct {
 // touching the entity Entity names ("": any) as itself, an end of a
 // statement's relation, its claimant, dispute or document, or a merge's
 // duplicate; First of them after the cursor After, oldest first (or the
-// Latest of them, newest first, when Latest > 0). ChangePage.Total counts
-// the whole selection.
+// Latest of them, newest first, when Latest > 0).
 type ChangeQuery struct {
 	Since  time.Time
 	Entity string
@@ -326,6 +325,9 @@ type ChangeQuery struct {
 	// Latest, when set, asks for the newest Latest changes, newest first
 	// (the Atom feeds); Page is then ignored.
 	Latest int
+	// Count sets ChangePage.Total to the size of the whole selection, which
+	// takes a scan of all of it; without it the read stops at the page.
+	Count bool
 }
 
 // ChangePage is one page of the change log.
@@ -333,7 +335,7 @@ type ChangePage struct {
 	Changes []*Change
 	Cursors []string
 	HasNext bool
-	Total   int // every change the query selects, not only this page
+	Total   int // with ChangeQuery.Count: every change the query selects, not only this page
 }
 
 const curChange byte = 'c'
@@ -372,6 +374,8 @@ func (sn *Snapshot) Changes(ctx context.Context, q ChangeQuery) (*ChangePage, er
 		var seqs []uint64
 		// Every selected change is counted (a key-only scan); those of the
 		// page are kept.
+		// collect takes the selected changes in order; it reports whether
+		// to read on (for the page, or to count the selection).
 		collect := func(seq uint64) bool {
 			page.Total++
 			if seq < after {
@@ -383,7 +387,7 @@ func (sn *Snapshot) Changes(ctx context.Context, q ChangeQuery) (*ChangePage, er
 			}
 			if len(seqs) == size {
 				page.HasNext = true
-				return true
+				return q.Count
 			}
 			seqs = append(seqs, seq)
 			return true
@@ -419,6 +423,23 @@ func (sn *Snapshot) Changes(ctx context.Context, q ChangeQuery) (*ChangePage, er
 					break
 				}
 			}
+		} else if q.Latest > 0 && !q.Count {
+			// The newest of the whole log: read it from the end, and stop.
+			if err := x.r.scanKeysBack([]byte{pChange}, func(k []byte) (bool, error) {
+				seq, ok := parseChangeKey(k)
+				if !ok {
+					return true, nil
+				}
+				if seq < from {
+					return false, nil // the rest is older still
+				}
+				seqs = append(seqs, seq)
+				page.Total++
+				return len(seqs) < q.Latest, ctx.Err()
+			}); err != nil {
+				return err
+			}
+			slices.Reverse(seqs) // oldest first, as the forward reads give them
 		} else if err := x.r.scan([]byte{pChange}, changeKey(from), true, func(k, _ []byte) (bool, error) {
 			seq, ok := parseChangeKey(k)
 			if !ok {

@@ -273,6 +273,14 @@ func TestChangeLog(t *testing.T) {
 	if len(seen) != len(all.Changes) {
 		t.Fatalf("paged %d changes, want %d", len(seen), len(all.Changes))
 	}
+	recent, err := s.Changes(ctx, graph.ChangeQuery{Since: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), Latest: 100})
+	if err != nil || len(recent.Changes) != 5 || recent.Changes[0].Kind != graph.AliasAdded || recent.Changes[4].Kind != graph.EntityUpdated {
+		t.Fatalf("the latest since February, read from the end: %+v, %v", recent, err)
+	}
+	counted, err := s.Changes(ctx, graph.ChangeQuery{Page: graph.Page{First: 2}, Count: true})
+	if err != nil || counted.Total != len(all.Changes) || len(counted.Changes) != 2 {
+		t.Fatalf("a counted page: %d of %d, %v", len(counted.Changes), counted.Total, err)
+	}
 	latest, err := s.Changes(ctx, graph.ChangeQuery{Latest: 2})
 	if err != nil || len(latest.Changes) != 2 || latest.Changes[0].Kind != graph.AliasAdded {
 		t.Fatalf("latest = %+v, %v", latest, err)

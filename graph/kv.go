@@ -29,6 +29,9 @@ type kvReader interface {
 	// (from nil: the prefix itself), in key order, until fn returns false. The
 	// slices are only valid during the call.
 	scan(prefix, from []byte, keysOnly bool, fn func(k, v []byte) (bool, error)) error
+	// scanKeysBack calls fn with every key with prefix, last first, until fn
+	// returns false.
+	scanKeysBack(prefix []byte, fn func(k []byte) (bool, error)) error
 }
 
 // kvEngine is the narrow boundary between the store and the ordered key-value
@@ -222,6 +225,22 @@ func (r badgerReader) scan(prefix, from []byte, keysOnly bool, fn func(k, v []by
 		}); verr != nil {
 			return engineErr("read", verr)
 		}
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r badgerReader) scanKeysBack(prefix []byte, fn func(k []byte) (bool, error)) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix, opts.PrefetchValues, opts.Reverse = prefix, false, true
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	// In reverse, Seek finds the last key <= its argument: past every key
+	// with prefix.
+	for it.Seek(append(bytes.Clone(prefix), 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)); it.ValidForPrefix(prefix); it.Next() {
+		more, err := fn(it.Item().Key())
 		if err != nil || !more {
 			return err
 		}

@@ -200,7 +200,9 @@ func (r *resolver) Changes(ctx context.Context, args changesArgs) (*changeConnec
 		if err != nil {
 			return nil, err
 		}
-		q := graph.ChangeQuery{Since: since, Entity: strArg(args.Entity), Page: graph.Page{First: first, After: strArg(args.After)}}
+		// Counting the selection scans all of it: only when asked.
+		q := graph.ChangeQuery{Since: since, Entity: strArg(args.Entity), Page: graph.Page{First: first, After: strArg(args.After)},
+			Count: graphql.HasSelectedField(ctx, "totalCount")}
 		if args.Last != nil {
 			if args.First != nil || args.After != nil {
 				return nil, errors.Join(settle(0), fmt.Errorf("%w: last asks for the newest changes; it goes without first and after", graph.ErrInvalid))

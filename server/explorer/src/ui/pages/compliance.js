@@ -49,7 +49,7 @@ export async function render(ctx) {
       m.attribution || m.shareAlike
         ? h('p', [m.attribution ? 'Some licence upstream requires attribution.' : '', m.shareAlike ? ' Some licence upstream is share-alike: derived work must carry it.' : ''].join('').trim())
         : '',
-      note('The verdict follows SPEC §10: every dataset, model and product upstream counts, each with the most restrictive of its licences; it is not legal advice.')),
+      note('How the verdict is reached: every dataset, model and product upstream counts, each under the most restrictive of its licences, and one that forbids the use decides it. It is a reading of the recorded licences, not legal advice.')),
     h('form.controls', { onsubmit: (ev) => ev.preventDefault(), 'aria-label': 'Licence check settings' },
       h('div.control', h('label', { for: 'use' }, 'Use'),
         h('select', { id: 'use', onchange: (ev) => ctx.update({ use: ev.target.value }) }, USES.map((u) => h('option', { value: u, selected: u === s.use }, title(u))))),
