@@ -58,6 +58,18 @@ func TestHistoryThroughGraphQL(t *testing.T) {
 	if want := h.want(t, d(`{"disputes": {"totalCount": 0}, "lineage": [], "stats": {"entities": 0}}`)); got != want {
 		t.Fatalf("as recorded in 2000:\n%s\nwant\n%s", got, want)
 	}
+	// The other readers that take recordedAsOf, and Entity.recordedAt.
+	got = h.exec(t, nil, `query ($t: DateTime) {
+		neighborhood(entity: "twitter", recordedAsOf: $t) { relations { type } }
+		paths(from: "elon-musk", to: "microsoft", recordedAsOf: $t) { status }
+		entity(ref: "twitter") { relations(recordedAsOf: $t) { totalCount } recordedAt } }`, map[string]any{"t": "2000-01-01"})
+	if want := h.want(t, d(`{"neighborhood": {"relations": []}, "paths": [], "entity": {"relations": {"totalCount": 0}, "recordedAt": "<time>"}}`)); got != want {
+		t.Fatalf("neighborhood, paths and relations as recorded in 2000:\n%s\nwant\n%s", got, want)
+	}
+	got = h.exec(t, nil, `{ paths(from: "elon-musk", to: "microsoft", maxDepth: 2) { status } }`, nil)
+	if !strings.Contains(got, `"status"`) {
+		t.Fatalf("paths now: %s", got)
+	}
 	// Retract the settlement by its id, found through node(id).
 	resp := h.schema.Exec(context.Background(), `{ entity(ref: "musk-v-microsoft") { events { id } } }`, "", nil)
 	var ev struct {
