@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Batch is many entities and statements written at once, all or nothing.
@@ -39,84 +40,343 @@ func (e *ItemError) Error() string { return fmt.Sprintf("%s[%d]: %v", e.Section,
 
 func (e *ItemError) Unwrap() error { return e.Err }
 
-// Import writes a batch in one atomic commit: it validates and resolves every
-// item first and writes nothing if any fails, returning an *ItemError that
-// wraps the cause (ErrInvalid, ErrNotFound, ErrAmbiguous, ErrConflict,
-// ErrLimit). Large batches are written through the journal (kv.go), so a crash
-// mid-write is completed on the next open. Import is idempotent.
+// Stream is an import read in two passes, for inputs too large to hold in
+// memory as a Batch: Entities calls yield with every entity of the input in
+// order, then Statements with every statement; each returns the first error
+// yield returns (as it is, or wrapped) or one of its own. An error yield
+// returns is an *ItemError whose Index counts the items of its section from
+// 0, so the source can say where the item came from. Entities are applied
+// first, so statements may name entities defined anywhere in the input.
+type Stream struct {
+	Entities   func(yield func(EntityInput) error) error
+	Statements func(yield func(StatementInput) error) error
+}
+
+// Import writes a batch, all or nothing: it validates and resolves every
+// item and writes nothing if any fails, returning an *ItemError that wraps
+// the cause (ErrInvalid, ErrNotFound, ErrAmbiguous, ErrConflict, ErrLimit).
+// Import is idempotent. It is ImportStream over the batch's items.
 func (s *Store) Import(ctx context.Context, b *Batch) (ImportResult, error) {
-	var res ImportResult
-	err := s.update(ctx, func(t *wtx) error {
-		res = ImportResult{}
-		for i, in := range b.Entities {
-			if i%1024 == 0 {
-				if err := ctx.Err(); err != nil {
+	return s.ImportStream(ctx, Stream{
+		Entities: func(yield func(EntityInput) error) error {
+			for _, in := range b.Entities {
+				if err := yield(in); err != nil {
 					return err
 				}
 			}
-			n, changed, err := t.upsertEntity("", in)
-			if err != nil {
-				return &ItemError{Section: "entities", Index: i, Err: err}
-			}
-			switch {
-			case !changed:
-				res.Unchanged++
-			case t.ents[n].orig == nil:
-				res.EntitiesCreated++
-			default:
-				res.EntitiesUpdated++
-			}
-		}
-		// Events after every entity, since their evidence may name a
-		// document defined later in the batch.
-		for i, in := range b.Entities {
-			if len(in.Events) == 0 {
-				continue
-			}
-			n, _, err := t.resolve("key", cmp.Or(in.Key, in.Name))
-			if err != nil {
-				return &ItemError{Section: "entities", Index: i, Err: err}
-			}
-			for j, ev := range in.Events {
-				added, err := t.addEvent(fmt.Sprintf("events[%d].", j), n, ev)
-				if err != nil {
-					return &ItemError{Section: "entities", Index: i, Err: err}
-				}
-				if added {
-					res.EventsAdded++
-				}
-			}
-		}
-		for i, in := range b.Statements {
-			if i%1024 == 0 {
-				if err := ctx.Err(); err != nil {
+			return nil
+		},
+		Statements: func(yield func(StatementInput) error) error {
+			for _, in := range b.Statements {
+				if err := yield(in); err != nil {
 					return err
 				}
 			}
-			_, added, err := t.addStatement("", in)
-			if errors.Is(err, errRetractedAgain) {
-				// The file says what the store has since retracted:
-				// reloading it changes nothing.
-				err = nil
-			}
+			return nil
+		},
+	})
+}
+
+// ImportStream writes everything src yields as one import, all or nothing,
+// with the errors of Import. Its memory is bounded by a chunk of items, not
+// by the input: a small input is one atomic commit; a larger one is written
+// in chunks of importChunk items through the engine's staged write (see
+// kv_bulk.go), which an error, a cancelled ctx or a crash (on the next open)
+// undoes whole. Readers see the store as it was before the import until it
+// has committed whole. Writers wait for it. Every item is recorded at the
+// same instant.
+func (s *Store) ImportStream(ctx context.Context, src Stream) (ImportResult, error) {
+	if err := s.check(ctx); err != nil {
+		return ImportResult{}, err
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.writable(); err != nil {
+		return ImportResult{}, err
+	}
+	im := &importer{s: s, ctx: ctx, now: s.now().UTC(), g: s.current(), fresh: s.nextEnt == 1, chunk: cmp.Or(s.chunk, importChunk)}
+	if st, ok := s.kv.(kvStager); ok {
+		im.stager = st
+	}
+	im.begin()
+	err := im.run(src)
+	if err == nil {
+		err = im.finish()
+	}
+	if err != nil {
+		im.fail()
+		return ImportResult{}, err
+	}
+	renewReads(ctx)
+	return im.res, nil
+}
+
+// importChunk is how many items an import applies in memory before it
+// writes them out: it bounds the memory of a large import (about 1 KiB an
+// item in the transaction, its records and their key-value ops) and sets
+// how often each chunk's look-ups miss the transaction and read the store.
+const importChunk = 50_000
+
+// importer is one ImportStream in progress, under the writer lock.
+type importer struct {
+	s      *Store
+	ctx    context.Context
+	now    time.Time
+	g      *memGraph // the cache version the current chunk builds on
+	fresh  bool      // the store held nothing when the import began
+	chunk  int       // items per chunk
+	stager kvStager  // nil: the engine writes an import in one commit
+	stage  kvStage   // the staged write, once a first chunk is written
+	t      *wtx
+	done   func() // releases t's snapshot
+	items  int    // items applied in t
+	seen   int    // items applied in all
+	res    ImportResult
+	events []importEvents
+}
+
+// importEvents are the events of one entity, applied after every entity.
+type importEvents struct {
+	index  int
+	ref    string
+	events []DisputeEventInput
+}
+
+// begin opens the transaction of the next chunk on a snapshot that shows
+// every chunk written so far.
+func (im *importer) begin() {
+	r, done := im.s.kv.snapshot()
+	im.t = newWtx(im.s, r, im.g)
+	im.t.now = im.now
+	im.done = done
+	im.items = 0
+}
+
+// step counts one item; it checks ctx now and then and writes the chunk out
+// when it is full.
+func (im *importer) step() error {
+	im.items++
+	im.seen++
+	if im.seen%1024 == 0 {
+		if err := im.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if im.items >= im.chunk && im.stager != nil {
+		return im.flush()
+	}
+	return nil
+}
+
+func (im *importer) run(src Stream) error {
+	i := 0
+	err := src.Entities(func(in EntityInput) error {
+		idx := i
+		i++
+		n, changed, err := im.t.upsertEntity("", in)
+		if err != nil {
+			return &ItemError{Section: "entities", Index: idx, Err: err}
+		}
+		switch {
+		case !changed:
+			im.res.Unchanged++
+		case im.t.ents[n].orig == nil:
+			im.res.EntitiesCreated++
+		default:
+			im.res.EntitiesUpdated++
+		}
+		if len(in.Events) > 0 {
+			im.events = append(im.events, importEvents{index: idx, ref: cmp.Or(in.Key, in.Name), events: in.Events})
+		}
+		return im.step()
+	})
+	if err != nil {
+		return err
+	}
+	// Events after every entity, since their evidence may name a document
+	// defined later in the input.
+	for _, e := range im.events {
+		n, _, err := im.t.resolve("key", e.ref)
+		if err != nil {
+			return &ItemError{Section: "entities", Index: e.index, Err: err}
+		}
+		for j, ev := range e.events {
+			added, err := im.t.addEvent(fmt.Sprintf("events[%d].", j), n, ev)
 			if err != nil {
-				return &ItemError{Section: "statements", Index: i, Err: err}
+				return &ItemError{Section: "entities", Index: e.index, Err: err}
 			}
 			if added {
-				res.StatementsAdded++
-			} else {
-				res.Unchanged++
+				im.res.EventsAdded++
+			}
+			if err := im.step(); err != nil {
+				return err
 			}
 		}
-		for tr, sl := range t.rels {
-			switch {
-			case sl.orig == nil && sl.cur != nil:
-				res.RelationsCreated++
-			case sl.orig != nil && t.relUpdated[tr]:
-				res.RelationsUpdated++
-			}
+	}
+	im.events = nil
+	i = 0
+	return src.Statements(func(in StatementInput) error {
+		idx := i
+		i++
+		_, added, err := im.t.addStatement("", in)
+		if errors.Is(err, errRetractedAgain) {
+			// The input says what the store has since retracted:
+			// reloading it changes nothing.
+			err = nil
 		}
-		return nil
+		if err != nil {
+			return &ItemError{Section: "statements", Index: idx, Err: err}
+		}
+		if added {
+			im.res.StatementsAdded++
+		} else {
+			im.res.Unchanged++
+		}
+		return im.step()
 	})
-	return res, err
+}
+
+// countRelations adds the relations the current chunk created or updated to
+// the result. A relation created by an earlier chunk of the same import and
+// changed again counts as updated.
+func (im *importer) countRelations() {
+	for tr, sl := range im.t.rels {
+		switch {
+		case sl.orig == nil && sl.cur != nil:
+			im.res.RelationsCreated++
+		case sl.orig != nil && im.t.relUpdated[tr]:
+			im.res.RelationsUpdated++
+		}
+	}
+}
+
+// flush writes the current chunk through the staged write and starts the
+// next one on the cache version it makes (published only at the end).
+func (im *importer) flush() error {
+	if err := im.ctx.Err(); err != nil {
+		return err
+	}
+	im.countRelations()
+	ops := im.t.ops()
+	if im.stage == nil {
+		st, err := im.stager.beginStaged(im.fresh)
+		if err != nil {
+			return im.s.stageFailed(err)
+		}
+		im.stage = st
+	}
+	if err := im.stage.apply(ops); err != nil {
+		return im.s.stageFailed(err)
+	}
+	im.advance()
+	im.done()
+	im.begin()
+	return nil
+}
+
+// advance applies the current chunk, now written, to the next cache
+// version.
+func (im *importer) advance() {
+	s, t := im.s, im.t
+	s.nextSeq = max(s.nextSeq, t.nextSeq)
+	g := im.g.next()
+	t.applyMem(g)
+	g.lastRec = max(g.lastRec, unixSec(t.now)+1)
+	g.compactStmts()
+	g.seal()
+	im.g = g
+}
+
+// finish writes the last chunk, commits, and publishes the new version.
+func (im *importer) finish() error {
+	if err := im.ctx.Err(); err != nil {
+		return err
+	}
+	s, t := im.s, im.t
+	im.countRelations()
+	ops := t.ops()
+	if im.stage == nil {
+		// Everything fit in one chunk: one atomic commit, as any write.
+		im.done()
+		im.done = nil
+		apply := s.kv.apply
+		if t.fresh {
+			apply = s.kv.applyFirst
+		}
+		if err := apply(ops); err != nil {
+			return s.commitFailed(err)
+		}
+	} else {
+		if err := im.stage.apply(ops); err != nil {
+			return s.stageFailed(err)
+		}
+		if err := im.stage.commit(); err != nil {
+			// Every chunk is written but the undo record may remain:
+			// open forgets or applies it, so the store waits for that.
+			im.stage = nil
+			s.broken = err
+			s.log.Error("an import failed as it committed; the store is read-only until it is reopened", "store", s.where(), "err", err)
+			return fmt.Errorf("%w: commit: %w", ErrReadOnly, engineErr("write", err))
+		}
+		im.stage = nil
+		im.done()
+		im.done = nil
+	}
+	im.advance()
+	s.publish(im.g)
+	return nil
+}
+
+// fail releases the import's snapshot and undoes what its chunks wrote.
+// An undo that fails leaves the store read-only: open finishes it.
+func (im *importer) fail() {
+	if im.done != nil {
+		im.done()
+		im.done = nil
+	}
+	if im.stage == nil {
+		return
+	}
+	st := im.stage
+	im.stage = nil
+	if err := st.abort(); err != nil {
+		im.s.broken = fmt.Errorf("undoing a failed import failed part-way (%w); reopen the store to finish undoing it", err)
+		im.s.log.Error("undoing a failed import failed part-way; the store is read-only until it is reopened", "store", im.s.where(), "err", err)
+	}
+}
+
+// stageFailed wraps an error of a staged write. A chunk that may have been
+// written in part is undone with the rest by fail (or, failing that, on
+// open).
+func (s *Store) stageFailed(err error) error { return fmt.Errorf("commit: %w", engineErr("write", err)) }
+
+// commitFailed is the error of a commit that failed. One that failed
+// part-way (only a write too large for one transaction can) makes the store
+// read-only until reopened, since the journal or first-load marker it left
+// must be settled by open.
+func (s *Store) commitFailed(err error) error {
+	var pe *partialWriteError
+	if errors.As(err, &pe) {
+		s.broken = err
+		s.log.Error("a bulk write failed part-way; the store is read-only until it is reopened", "store", s.where(), "err", err)
+		return fmt.Errorf("%w: commit: %w", ErrReadOnly, err)
+	}
+	return fmt.Errorf("commit: %w", err)
+}
+
+// recoverImport, on open, undoes a staged import that a crash interrupted,
+// or forgets the undo record of one that had committed.
+func (s *Store) recoverImport() error {
+	st, ok := s.kv.(kvStager)
+	if !ok {
+		return nil
+	}
+	found, err := st.recoverStaged()
+	if err != nil {
+		return fmt.Errorf("settle an interrupted import: %w", err)
+	}
+	if found {
+		s.log.Warn("settled an import that a crash interrupted (undid it, or finished it if it had committed)", "store", s.where())
+	}
+	return nil
 }

@@ -29,7 +29,10 @@ package graph
 //	0x0F   text | word | 0x00 | eN | src | id   empty                  full-text search: words of descriptions, quotes, notes, event summaries
 //
 // Meta names: "schema" holds the layout version (schemaVersion); "journal"
-// holds a bulk write in progress (see journal.go), replayed on open.
+// holds a bulk write in progress (see kv.go), replayed on open; "undo/h" |
+// chunk(4) and "undo/p" | chunk(4) | piece(4) hold the undo record of a
+// staged import into a store that held data, and "undo-done" marks one that
+// committed (see kv_bulk.go); open rolls back or forgets them.
 
 import (
 	"encoding/binary"
@@ -78,6 +81,32 @@ type triple struct {
 func (t triple) String() string { return fmt.Sprintf("%d-%s-%d", t.From, t.Type, t.To) }
 
 func metaKey(name string) []byte { return append([]byte{pMeta}, name...) }
+
+// undoPrefix is the prefix of every key of a staged write's undo record.
+func undoPrefix() []byte { return metaKey("undo/") }
+
+// undoHeadPrefix is the prefix of the undo record's chunk heads, which sort
+// by chunk.
+func undoHeadPrefix() []byte { return metaKey("undo/h") }
+
+// undoHeadKey holds the number of pieces of chunk c's undo record.
+func undoHeadKey(c uint32) []byte { return binary.BigEndian.AppendUint32(undoHeadPrefix(), c) }
+
+func parseUndoHeadKey(k []byte) (uint32, bool) {
+	p := undoHeadPrefix()
+	if len(k) != len(p)+4 || string(k[:len(p)]) != string(p) {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(k[len(p):]), true
+}
+
+// undoPartKey holds piece p of chunk c's undo record.
+func undoPartKey(c, p uint32) []byte {
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(metaKey("undo/p"), c), p)
+}
+
+// undoCommitKey marks a staged write whose chunks are all on disk.
+func undoCommitKey() []byte { return metaKey("undo-done") }
 
 func entityKey(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pEntity}, n) }
 

@@ -27,6 +27,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now stamps recordedAt and retraction times; nil means time.Now.
 	Now func() time.Time
+	// ImportChunk is how many items Import and ImportStream apply in memory
+	// before writing them out (0: importChunk, 50,000). Smaller chunks use
+	// less memory and read the store more often.
+	ImportChunk int
 }
 
 // Store is a whosedata knowledge graph on an embedded Badger store. It is safe
@@ -51,6 +55,7 @@ type Store struct {
 	log *slog.Logger
 	now func() time.Time
 	dir string
+	chunk int // Options.ImportChunk
 }
 
 // version pairs one version of the adjacency cache with a storage snapshot
@@ -92,7 +97,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{kv: kv, log: o.Logger, now: o.Now, dir: dir}
+	s := &Store{kv: kv, log: o.Logger, now: o.Now, dir: dir, chunk: max(o.ImportChunk, 0)}
 	if err := s.init(); err != nil {
 		kv.close()
 		return nil, err
@@ -144,6 +149,9 @@ func (s *Store) init() error {
 	}
 	if replayed {
 		s.log.Warn("finished a bulk write that a crash interrupted (completed it, or emptied the store if it was its first load)", "store", s.where())
+	}
+	if err := s.recoverImport(); err != nil {
+		return err
 	}
 	return s.rebuild()
 }
@@ -414,13 +422,7 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 		apply = s.kv.applyFirst
 	}
 	if err := apply(ops); err != nil {
-		var pe *partialWriteError
-		if errors.As(err, &pe) {
-			s.broken = err
-			s.log.Error("a bulk write failed part-way; the store is read-only until it is reopened", "store", s.where(), "err", err)
-			return fmt.Errorf("%w: commit: %w", ErrReadOnly, err)
-		}
-		return fmt.Errorf("commit: %w", err)
+		return s.commitFailed(err)
 	}
 	s.nextSeq = max(s.nextSeq, t.nextSeq)
 	g := base.next()
