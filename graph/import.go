@@ -348,7 +348,9 @@ func (im *importer) fail() {
 // stageFailed wraps an error of a staged write. A chunk that may have been
 // written in part is undone with the rest by fail (or, failing that, on
 // open).
-func (s *Store) stageFailed(err error) error { return fmt.Errorf("commit: %w", engineErr("write", err)) }
+func (s *Store) stageFailed(err error) error {
+	return fmt.Errorf("commit: %w", engineErr("write", err))
+}
 
 // commitFailed is the error of a commit that failed. One that failed
 // part-way (only a write too large for one transaction can) makes the store

@@ -52,9 +52,9 @@ type Store struct {
 	readers sync.WaitGroup // snapshots not yet closed; Close and Restore wait for them
 	closed  atomic.Bool
 
-	log *slog.Logger
-	now func() time.Time
-	dir string
+	log   *slog.Logger
+	now   func() time.Time
+	dir   string
 	chunk int // Options.ImportChunk
 }
 
