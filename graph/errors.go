@@ -1,6 +1,9 @@
 package graph
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Every error the package returns wraps one of these (or is a
 // context error), so callers test with errors.Is and map them to transport codes
@@ -37,3 +40,39 @@ var (
 	// is refused before anything of it is written.
 	ErrNoSpace = errors.New("no space for the write")
 )
+
+// fieldError is an error about one field of an input: Import puts the field
+// in ItemError.Field, so an importer can point at it without reading the
+// message.
+type fieldError struct {
+	field string
+	err   error
+}
+
+func (e *fieldError) Error() string { return e.err.Error() }
+
+func (e *fieldError) Unwrap() error { return e.err }
+
+// fieldErr returns the error "SENTINEL: FIELD…" about field: the message is
+// sentinel's, then field, then format with args (which starts with the
+// separator, " is required" or ": …").
+func fieldErr(field string, sentinel error, format string, args ...any) error {
+	return &fieldError{field: field, err: fmt.Errorf("%w: %s"+format, append([]any{sentinel, field}, args...)...)}
+}
+
+// atField marks err, which is about field, as a fieldError (nil stays nil).
+func atField(field string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &fieldError{field: field, err: err}
+}
+
+// fieldOf returns the field err is about, or "".
+func fieldOf(err error) string {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return fe.field
+	}
+	return ""
+}

@@ -50,14 +50,14 @@ func EventID(dispute uuid.UUID, date Date, status DisputeStatus, summary string)
 
 func validateEvent(prefix string, in *DisputeEventInput) error {
 	if in.Date.IsZero() {
-		return fmt.Errorf("%w: %sdate is required", ErrInvalid, prefix)
+		return fieldErr(prefix+"date", ErrInvalid, " is required")
 	}
 	if in.Status == 0 || int(in.Status) >= len(disputeNames) {
-		return fmt.Errorf("%w: %sstatus is required (one of %s)", ErrInvalid, prefix, strings.Join(disputeNames[1:], ", "))
+		return fieldErr(prefix+"status", ErrInvalid, " is required (one of %s)", strings.Join(disputeNames[1:], ", "))
 	}
 	in.Summary = strings.TrimSpace(in.Summary)
 	if in.Summary == "" {
-		return fmt.Errorf("%w: %ssummary is required", ErrInvalid, prefix)
+		return fieldErr(prefix+"summary", ErrInvalid, " is required")
 	}
 	if err := checkText(prefix+"summary", in.Summary, MaxTextLen); err != nil {
 		return err
@@ -71,12 +71,12 @@ func validateEvent(prefix string, in *DisputeEventInput) error {
 // checkEvidence validates a list of evidence inputs.
 func checkEvidence(prefix string, evidence []EvidenceInput) error {
 	if len(evidence) > MaxEvidence {
-		return fmt.Errorf("%w: %sevidence: %d items, over the limit of %d", ErrLimit, prefix, len(evidence), MaxEvidence)
+		return fieldErr(prefix+"evidence", ErrLimit, ": %d items, over the limit of %d", len(evidence), MaxEvidence)
 	}
 	for i, e := range evidence {
 		f := fmt.Sprintf("%sevidence[%d]", prefix, i)
 		if e.Document == "" && e.URL == "" {
-			return fmt.Errorf("%w: %s needs a document or a url", ErrInvalid, f)
+			return fieldErr(f, ErrInvalid, " needs a document or a url")
 		}
 		if err := checkText(f+".url", e.URL, MaxTextLen); err != nil {
 			return err
@@ -121,7 +121,7 @@ func (t *wtx) addEvent(prefix string, n uint32, in DisputeEventInput) (bool, err
 		if rec != nil {
 			what = fmt.Sprintf("%q, a %s", rec.Key, rec.Kind)
 		}
-		return false, fmt.Errorf("%w: %sevents belong to a DISPUTE, not to %s", ErrInvalid, prefix, what)
+		return false, fieldErr(prefix+"events", ErrInvalid, " belong to a DISPUTE, not to %s", what)
 	}
 	id := EventID(rec.ID, in.Date, in.Status, in.Summary)
 	old, err := t.event(id)

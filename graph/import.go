@@ -33,7 +33,15 @@ type ImportResult struct {
 type ItemError struct {
 	Section string // "entities" or "statements"
 	Index   int
-	Err     error
+	// Field is the item's field at fault, as a path within the item ("to",
+	// "evidence[0].document", "events[1].summary", "attributes.url"), or ""
+	// when the error is about the item as a whole.
+	Field string
+	Err   error
+}
+
+func itemError(section string, index int, err error) *ItemError {
+	return &ItemError{Section: section, Index: index, Field: fieldOf(err), Err: err}
 }
 
 func (e *ItemError) Error() string { return fmt.Sprintf("%s[%d]: %v", e.Section, e.Index, e.Err) }
@@ -133,6 +141,7 @@ type importer struct {
 	seen   int    // items applied in all
 	res    ImportResult
 	events []importEvents
+	known  knownRefs // set for the statements
 }
 
 // importEvents are the events of one entity, applied after every entity.
@@ -148,6 +157,7 @@ func (im *importer) begin() {
 	r, done := im.s.kv.snapshot()
 	im.t = newWtx(im.s, r, im.g)
 	im.t.now = im.now
+	im.t.known = im.known
 	im.done = done
 	im.items = 0
 }
@@ -175,7 +185,7 @@ func (im *importer) run(src Stream) error {
 		i++
 		n, changed, err := im.t.upsertEntity("", in)
 		if err != nil {
-			return &ItemError{Section: "entities", Index: idx, Err: err}
+			return itemError("entities", idx, err)
 		}
 		switch {
 		case !changed:
@@ -198,12 +208,12 @@ func (im *importer) run(src Stream) error {
 	for _, e := range im.events {
 		n, _, err := im.t.resolve("key", e.ref)
 		if err != nil {
-			return &ItemError{Section: "entities", Index: e.index, Err: err}
+			return itemError("entities", e.index, err)
 		}
 		for j, ev := range e.events {
 			added, err := im.t.addEvent(fmt.Sprintf("events[%d].", j), n, ev)
 			if err != nil {
-				return &ItemError{Section: "entities", Index: e.index, Err: err}
+				return itemError("entities", e.index, err)
 			}
 			if added {
 				im.res.EventsAdded++
@@ -214,6 +224,10 @@ func (im *importer) run(src Stream) error {
 		}
 	}
 	im.events = nil
+	// Statements change no entity: what their references resolve to holds
+	// for every chunk from here on.
+	im.known = knownRefs{}
+	im.t.known = im.known
 	i = 0
 	return src.Statements(func(in StatementInput) error {
 		idx := i
@@ -225,7 +239,7 @@ func (im *importer) run(src Stream) error {
 			err = nil
 		}
 		if err != nil {
-			return &ItemError{Section: "statements", Index: idx, Err: err}
+			return itemError("statements", idx, err)
 		}
 		if added {
 			im.res.StatementsAdded++

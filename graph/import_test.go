@@ -378,9 +378,10 @@ func crashMidImport(t *testing.T, dir string, b *Batch, committed bool) {
 		t.Fatal(err)
 	}
 	half := len(b.Statements) / 2
+	g := s.current()
 	for _, part := range [][]StatementInput{b.Statements[:half], b.Statements[half:]} {
 		err := s.kv.view(func(r kvReader) error {
-			tx := newWtx(s, r, s.current())
+			tx := newWtx(s, r, g)
 			for _, in := range b.Entities {
 				if _, _, err := tx.upsertEntity("", in); err != nil {
 					return err
@@ -395,6 +396,10 @@ func crashMidImport(t *testing.T, dir string, b *Batch, committed bool) {
 				return err
 			}
 			s.nextSeq = max(s.nextSeq, tx.nextSeq)
+			// The cache follows the chunks, as the importer's does.
+			g = g.next()
+			tx.applyMem(g)
+			g.seal()
 			return nil
 		})
 		if err != nil {
@@ -493,4 +498,41 @@ func dropLines(dump []byte, prefix string) []byte {
 		}
 	}
 	return out
+}
+
+// TestItemErrorField checks that an import's item errors name the field at
+// fault, so importers need not read the message.
+func TestItemErrorField(t *testing.T) {
+	ctx := context.Background()
+	s := openChunked(t, "", 0)
+	base := []EntityInput{{Key: "acme", Kind: Organization, Name: "Acme"}, {Key: "posts", Kind: Dataset, Name: "Posts"}}
+	long := string(bytes.Repeat([]byte("x"), MaxTextLen+1))
+	for _, c := range []struct {
+		name  string
+		b     Batch
+		field string
+	}{
+		{"missing end", Batch{Statements: []StatementInput{{Type: Owns, From: "acme", To: "nobody", Status: Asserted}}}, "to"},
+		{"missing document", Batch{Statements: []StatementInput{{Type: Owns, From: "acme", To: "posts", Status: Asserted,
+			Evidence: []EvidenceInput{{URL: "https://example.org"}, {Document: "no-doc"}}}}}, "evidence[1].document"},
+		{"event without summary", Batch{Entities: []EntityInput{{Key: "case", Kind: Dispute, Name: "Case",
+			Events: []DisputeEventInput{{Date: MustParseDate("2024"), Status: Filed, Summary: "filed"}, {Date: MustParseDate("2024"), Status: Filed}}}}}, "events[1].summary"},
+		{"long attribute", Batch{Entities: []EntityInput{{Key: "big", Kind: Person, Name: "Big", Attributes: []Attribute{{Key: "url", Value: long}}}}}, "attributes.url"},
+		{"kind conflict", Batch{Entities: []EntityInput{{Key: "acme", Kind: Person, Name: "Acme"}}}, "kind"},
+		{"no kind", Batch{Entities: []EntityInput{{Key: "nokind", Name: "No kind"}}}, "kind"},
+		{"no type", Batch{Statements: []StatementInput{{From: "acme", To: "posts", Status: Asserted}}}, "type"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := c.b
+			b.Entities = append(append([]EntityInput{}, base...), b.Entities...)
+			_, err := s.Import(ctx, &b)
+			var ie *ItemError
+			if !errors.As(err, &ie) {
+				t.Fatalf("import: %v; want an *ItemError", err)
+			}
+			if ie.Field != c.field {
+				t.Errorf("Field %q; want %q (error %v)", ie.Field, c.field, err)
+			}
+		})
+	}
 }

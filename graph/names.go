@@ -134,10 +134,10 @@ func Slug(name string) string {
 // value in the error.
 func checkText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("%w: %s is not valid UTF-8", ErrInvalid, field)
+		return fieldErr(field, ErrInvalid, " is not valid UTF-8")
 	}
 	if len(s) > max {
-		return fmt.Errorf("%w: %s is %d bytes, over the limit of %d", ErrLimit, field, len(s), max)
+		return fieldErr(field, ErrLimit, " is %d bytes, over the limit of %d", len(s), max)
 	}
 	return nil
 }

@@ -40,6 +40,8 @@ type wtx struct {
 	// relUpdated holds existing relations whose validity or attributes
 	// changed, for ImportResult.
 	relUpdated map[triple]bool
+	// known, when set, answers resolveKnown (an import's statements).
+	known knownRefs
 }
 
 type entSlot struct {
@@ -248,11 +250,46 @@ func (t *wtx) resolve(field, ref string) (uint32, *entRec, error) {
 	return n, rec, err
 }
 
+// knownRefs remembers, across the chunks of one import's statements (which
+// change no entity), what references resolved to: the entity number and
+// the parts of its record a statement reads. It is cleared when full, so
+// its memory stays bounded whatever the number of entities.
+type knownRefs map[string]knownRef
+
+type knownRef struct {
+	n   uint32
+	rec *entRec // ID, Key and Kind only
+}
+
+// maxKnownRefs bounds knownRefs: about 100 bytes an entry.
+const maxKnownRefs = 1 << 18
+
+// resolveKnown is resolve for a caller that only reads the record's ID, Key
+// and Kind, as a statement does: within an import's statements it answers
+// from t.known, without reading the store.
+func (t *wtx) resolveKnown(field, ref string) (uint32, *entRec, error) {
+	if t.known == nil {
+		return t.resolve(field, ref)
+	}
+	if k, ok := t.known[ref]; ok {
+		return k.n, k.rec, nil
+	}
+	n, rec, err := t.resolve(field, ref)
+	if err != nil {
+		return n, rec, err
+	}
+	if len(t.known) >= maxKnownRefs {
+		clear(t.known)
+	}
+	t.known[ref] = knownRef{n: n, rec: &entRec{ID: rec.ID, Key: rec.Key, Kind: rec.Kind}}
+	return n, rec, nil
+}
+
 // resolveRef is reference resolution shared by readers and writers.
 func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName func(string) ([]uint32, error),
 	live func(uint32) (uint32, *entRec, error)) (uint32, *entRec, error) {
 	if strings.TrimSpace(ref) == "" {
-		return 0, nil, fmt.Errorf("%w: %s is empty", ErrInvalid, field)
+		return 0, nil, fieldErr(field, ErrInvalid, " is empty")
 	}
 	// A key names its entity directly (or, once merged, the entity it was
 	// merged into): one point read instead of a name-index scan.
@@ -273,11 +310,11 @@ func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName 
 		if n, rec, err := live(n); err != nil || rec != nil {
 			return n, rec, err
 		}
-		return 0, nil, fmt.Errorf("%w: %s: no entity has id %s", ErrNotFound, field, clip(ref))
+		return 0, nil, fieldErr(field, ErrNotFound, ": no entity has id %s", clip(ref))
 	}
 	norm := Normalize(ref)
 	if norm == "" {
-		return 0, nil, fmt.Errorf("%w: %s: %q has no letter or digit to look up", ErrNotFound, field, clip(ref))
+		return 0, nil, fieldErr(field, ErrNotFound, ": %q has no letter or digit to look up", clip(ref))
 	}
 	cands, err := byName(norm)
 	if err != nil {
@@ -303,7 +340,7 @@ func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName 
 	}
 	switch len(found) {
 	case 0:
-		return 0, nil, fmt.Errorf("%w: %s: no entity is called %q", ErrNotFound, field, clip(ref))
+		return 0, nil, fieldErr(field, ErrNotFound, ": no entity is called %q", clip(ref))
 	case 1:
 		return found[0].n, found[0].rec, nil
 	}
@@ -312,7 +349,7 @@ func resolveRef(field, ref string, byID func(uuid.UUID) (uint32, error), byName 
 		names = append(names, fmt.Sprintf("%s (%s %q)", f.rec.Key, f.rec.Kind, f.rec.Name))
 	}
 	sort.Strings(names)
-	return 0, nil, fmt.Errorf("%w: %s: %q fits %d entities: %s; use a key", ErrAmbiguous, field, clip(ref), len(found), strings.Join(names, ", "))
+	return 0, nil, fieldErr(field, ErrAmbiguous, ": %q fits %d entities: %s; use a key", clip(ref), len(found), strings.Join(names, ", "))
 }
 
 // rel returns relation tr's current record, nil when absent.
@@ -320,7 +357,9 @@ func (t *wtx) rel(tr triple) (*relRec, error) {
 	if sl, ok := t.rels[tr]; ok {
 		return sl.cur, nil
 	}
-	if t.fresh {
+	if t.fresh || t.g.find(tr) < 0 {
+		// The cache knows every stored relation: one it lacks is new, and
+		// no read of the store is needed to say so.
 		t.rels[tr] = &relSlot{}
 		return nil, nil
 	}

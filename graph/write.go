@@ -36,15 +36,15 @@ func (s *Store) UpsertEntity(ctx context.Context, in EntityInput) (*Entity, erro
 // validateEntity checks an EntityInput's fields; prefix names it in errors.
 func validateEntity(prefix string, in *EntityInput) error {
 	if !in.Kind.Valid() {
-		return fmt.Errorf("%w: %skind is required (one of %s)", ErrInvalid, prefix, strings.Join(kindNames[1:], ", "))
+		return fieldErr(prefix+"kind", ErrInvalid, " is required (one of %s)", strings.Join(kindNames[1:], ", "))
 	}
 	if in.Key != "" {
 		if err := checkKey(in.Key); err != nil {
-			return fmt.Errorf("%skey: %w", prefix, err)
+			return atField(prefix+"key", fmt.Errorf("%skey: %w", prefix, err))
 		}
 	}
 	if strings.TrimSpace(in.Name) == "" && in.Key == "" {
-		return fmt.Errorf("%w: %sname or key is required", ErrInvalid, prefix)
+		return fieldErr(prefix+"name", ErrInvalid, " or key is required")
 	}
 	if err := checkText(prefix+"name", in.Name, MaxNameLen); err != nil {
 		return err
@@ -53,14 +53,14 @@ func validateEntity(prefix string, in *EntityInput) error {
 		return err
 	}
 	if len(in.Aliases) > MaxAliases {
-		return fmt.Errorf("%w: %saliases: %d aliases, over the limit of %d", ErrLimit, prefix, len(in.Aliases), MaxAliases)
+		return fieldErr(prefix+"aliases", ErrLimit, ": %d aliases, over the limit of %d", len(in.Aliases), MaxAliases)
 	}
 	for i, a := range in.Aliases {
 		if err := checkText(fmt.Sprintf("%saliases[%d]", prefix, i), a, MaxNameLen); err != nil {
 			return err
 		}
 		if Normalize(a) == "" {
-			return fmt.Errorf("%w: %saliases[%d]: %q has no letter or digit", ErrInvalid, prefix, i, clip(a))
+			return fieldErr(fmt.Sprintf("%saliases[%d]", prefix, i), ErrInvalid, ": %q has no letter or digit", clip(a))
 		}
 	}
 	return checkAttributes(prefix+"attributes", in.Attributes)
@@ -68,11 +68,11 @@ func validateEntity(prefix string, in *EntityInput) error {
 
 func checkAttributes(field string, attrs []Attribute) error {
 	if len(attrs) > MaxAttributes {
-		return fmt.Errorf("%w: %s: %d attributes, over the limit of %d", ErrLimit, field, len(attrs), MaxAttributes)
+		return fieldErr(field, ErrLimit, ": %d attributes, over the limit of %d", len(attrs), MaxAttributes)
 	}
 	for i, a := range attrs {
 		if a.Key == "" {
-			return fmt.Errorf("%w: %s[%d]: key is empty", ErrInvalid, field, i)
+			return fieldErr(fmt.Sprintf("%s[%d]", field, i), ErrInvalid, ": key is empty")
 		}
 		if err := checkText(fmt.Sprintf("%s[%d].key", field, i), a.Key, MaxAttributeKeyLn); err != nil {
 			return err
@@ -156,7 +156,7 @@ func (t *wtx) upsertEntity(prefix string, in EntityInput) (uint32, bool, error) 
 		return t.finishUpsert(n, rec, before)
 	}
 	if rec.Kind != in.Kind {
-		return 0, false, fmt.Errorf("%w: %skind: %q is already a %s, not a %s", ErrConflict, prefix, rec.Key, rec.Kind, in.Kind)
+		return 0, false, fieldErr(prefix+"kind", ErrConflict, ": %q is already a %s, not a %s", rec.Key, rec.Kind, in.Kind)
 	}
 	if in.Name != "" && in.Name != rec.Name {
 		if !slices.Contains(rec.Aliases, rec.Name) {
@@ -221,17 +221,17 @@ func (t *wtx) applyNames(prefix string, rec *entRec, names []AliasInput) error {
 			return err
 		}
 		if Normalize(a.Name) == "" {
-			return fmt.Errorf("%w: %s.name %q has no letter or digit", ErrInvalid, f, clip(a.Name))
+			return fieldErr(f+".name", ErrInvalid, " %q has no letter or digit", clip(a.Name))
 		}
 		if !a.ValidFrom.IsZero() && !a.ValidTo.IsZero() && a.ValidFrom.Start() > a.ValidTo.End() {
-			return fmt.Errorf("%w: %s.validTo %s is before validFrom %s", ErrInvalid, f, a.ValidTo, a.ValidFrom)
+			return fieldErr(f+".validTo", ErrInvalid, " %s is before validFrom %s", a.ValidTo, a.ValidFrom)
 		}
 		if err := checkEvidence(f+".", a.Evidence); err != nil {
 			return err
 		}
 		for j, e := range a.Evidence {
 			if e.Document != "" {
-				return fmt.Errorf("%w: %s.evidence[%d]: a name's evidence is a url, not a document", ErrInvalid, f, j)
+				return fieldErr(fmt.Sprintf("%s.evidence[%d]", f, j), ErrInvalid, ": a name's evidence is a url, not a document")
 			}
 		}
 		ev, _, err := t.resolveEvidence(f+".", a.Evidence)
@@ -323,24 +323,24 @@ func (s *Store) AddStatement(ctx context.Context, in StatementInput) (*Relation,
 
 func validateStatement(prefix string, in *StatementInput) error {
 	if !in.Type.Valid() {
-		return fmt.Errorf("%w: %stype is required (one of %s)", ErrInvalid, prefix, strings.Join(typeNames[1:], ", "))
+		return fieldErr(prefix+"type", ErrInvalid, " is required (one of %s)", strings.Join(typeNames[1:], ", "))
 	}
 	if !in.Status.ValidForStatement() {
-		return fmt.Errorf("%w: %sstatus must be one of ASSERTED, ALLEGED, DENIED, CONFIRMED, RULED, RETRACTED", ErrInvalid, prefix)
+		return fieldErr(prefix+"status", ErrInvalid, " must be one of ASSERTED, ALLEGED, DENIED, CONFIRMED, RULED, RETRACTED")
 	}
 	if !in.ValidFrom.IsZero() && !in.ValidTo.IsZero() && in.ValidFrom.Start() > in.ValidTo.End() {
-		return fmt.Errorf("%w: %svalidTo %s is before validFrom %s", ErrInvalid, prefix, in.ValidTo, in.ValidFrom)
+		return fieldErr(prefix+"validTo", ErrInvalid, " %s is before validFrom %s", in.ValidTo, in.ValidFrom)
 	}
 	if err := checkText(prefix+"note", in.Note, MaxTextLen); err != nil {
 		return err
 	}
 	if len(in.Evidence) > MaxEvidence {
-		return fmt.Errorf("%w: %sevidence: %d items, over the limit of %d", ErrLimit, prefix, len(in.Evidence), MaxEvidence)
+		return fieldErr(prefix+"evidence", ErrLimit, ": %d items, over the limit of %d", len(in.Evidence), MaxEvidence)
 	}
 	for i, e := range in.Evidence {
 		f := fmt.Sprintf("%sevidence[%d]", prefix, i)
 		if e.Document == "" && e.URL == "" {
-			return fmt.Errorf("%w: %s needs a document or a url", ErrInvalid, f)
+			return fieldErr(f, ErrInvalid, " needs a document or a url")
 		}
 		if err := checkText(f+".url", e.URL, MaxTextLen); err != nil {
 			return err
@@ -358,11 +358,11 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 	if err := validateStatement(prefix, &in); err != nil {
 		return triple{}, false, err
 	}
-	from, fromRec, err := t.resolve(prefix+"from", in.From)
+	from, fromRec, err := t.resolveKnown(prefix+"from", in.From)
 	if err != nil {
 		return triple{}, false, err
 	}
-	to, toRec, err := t.resolve(prefix+"to", in.To)
+	to, toRec, err := t.resolveKnown(prefix+"to", in.To)
 	if err != nil {
 		return triple{}, false, err
 	}
@@ -371,24 +371,24 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 		st.Status = Retracted
 		st.Retraction = &Retraction{Reason: in.RetractedReason, At: t.now, PreviousStatus: in.Status}
 		if in.Status == Retracted {
-			return triple{}, false, fmt.Errorf("%w: %sstatus: a retracted statement gives the status it had before", ErrInvalid, prefix)
+			return triple{}, false, fieldErr(prefix+"status", ErrInvalid, ": a retracted statement gives the status it had before")
 		}
 	}
 	var claimedID, disputeID uuid.UUID
 	if in.ClaimedBy != "" {
-		n, rec, err := t.resolve(prefix+"claimedBy", in.ClaimedBy)
+		n, rec, err := t.resolveKnown(prefix+"claimedBy", in.ClaimedBy)
 		if err != nil {
 			return triple{}, false, err
 		}
 		st.ClaimedBy, claimedID = n, rec.ID
 	}
 	if in.Dispute != "" {
-		n, rec, err := t.resolve(prefix+"dispute", in.Dispute)
+		n, rec, err := t.resolveKnown(prefix+"dispute", in.Dispute)
 		if err != nil {
 			return triple{}, false, err
 		}
 		if rec.Kind != Dispute {
-			return triple{}, false, fmt.Errorf("%w: %sdispute: %q is a %s, not a DISPUTE", ErrInvalid, prefix, rec.Key, rec.Kind)
+			return triple{}, false, fieldErr(prefix+"dispute", ErrInvalid, ": %q is a %s, not a DISPUTE", rec.Key, rec.Kind)
 		}
 		st.Dispute, disputeID = n, rec.ID
 	}
@@ -396,7 +396,7 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 	for i, e := range in.Evidence {
 		ev := evRec{URL: e.URL, Quote: e.Quote}
 		if e.Document != "" {
-			n, rec, err := t.resolve(fmt.Sprintf("%sevidence[%d].document", prefix, i), e.Document)
+			n, rec, err := t.resolveKnown(fmt.Sprintf("%sevidence[%d].document", prefix, i), e.Document)
 			if err != nil {
 				return triple{}, false, err
 			}
