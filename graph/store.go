@@ -327,11 +327,15 @@ func (s *Store) Sync() error {
 }
 
 // Backup writes a full backup of the store to w in Badger's backup stream
-// format; Restore reads it back.
+// format; Restore reads it back. It waits for a write in progress (a large
+// import is written in chunks, which a backup must not catch half-way) and
+// holds writers off while it runs.
 func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	return s.kv.backup(w)
 }
 
