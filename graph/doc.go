@@ -29,7 +29,10 @@
 // aliases then include the old key. AddStatement records a claim, creating
 // its relation when needed; RetractStatement withdraws one and keeps it,
 // with its reason, for history. Import writes a Batch of entities and
-// statements in one atomic, idempotent commit.
+// statements, all or nothing and idempotent; ImportStream does the same for
+// an input read in two passes (entities, then statements), with memory
+// bounded by a chunk of items whatever the input's size: a large import is
+// written in chunks that an error, a cancellation or a crash undoes whole.
 //
 //	store.UpsertEntity(ctx, graph.EntityInput{Key: "twitter", Kind: graph.Organization, Name: "Twitter", Aliases: []string{"X Corp"}})
 //	store.AddStatement(ctx, graph.StatementInput{Type: graph.TrainedOn, From: "microsoft", To: "twitter-posts",
@@ -100,10 +103,11 @@
 //	errors.go                    sentinel errors (test with errors.Is)
 //	keys.go                      the key schema: every prefix, its layout and what it serves
 //	kv.go                        the narrow boundary to Badger (and the bulk-write journal)
+//	kv_bulk.go                   staged writes: a large import in chunks, with its undo record
 //	records.go                   stored record encodings
 //	store.go                     Open, Close, Backup, Restore, the writer lock
 //	tx.go                        write transactions: records in, records plus index entries out
-//	write.go, import.go          UpsertEntity, AddStatement, RetractStatement, AddAlias, MergeEntities, Import
+//	write.go, import.go          UpsertEntity, AddStatement, RetractStatement, AddAlias, MergeEntities, Import, ImportStream
 //	view.go, pvec.go             snapshots (View, Begin, ConsistentReads) and the copy-on-write pages behind them
 //	read.go, fulltext.go         look-ups, pages, stats, export iteration; search by name and by text
 //	events.go, changes.go        dispute timelines; the change log
