@@ -425,7 +425,7 @@ func (sn *Snapshot) Changes(ctx context.Context, q ChangeQuery) (*ChangePage, er
 			}
 		} else if q.Latest > 0 && !q.Count {
 			// The newest of the whole log: read it from the end, and stop.
-			if err := x.r.scanKeysBack([]byte{pChange}, func(k []byte) (bool, error) {
+			if err := x.r.scanKeysBack(family(pChange), func(k []byte) (bool, error) {
 				seq, ok := parseChangeKey(k)
 				if !ok {
 					return true, nil
@@ -440,7 +440,7 @@ func (sn *Snapshot) Changes(ctx context.Context, q ChangeQuery) (*ChangePage, er
 				return err
 			}
 			slices.Reverse(seqs) // oldest first, as the forward reads give them
-		} else if err := x.r.scan([]byte{pChange}, changeKey(from), true, func(k, _ []byte) (bool, error) {
+		} else if err := x.r.scan(family(pChange), changeKey(from), true, func(k, _ []byte) (bool, error) {
 			seq, ok := parseChangeKey(k)
 			if !ok {
 				return true, nil
@@ -486,7 +486,7 @@ func (x *rtx) mergedInto(n uint32) []uint32 {
 		return nil
 	}
 	var out []uint32
-	_ = x.r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+	_ = x.r.scan(family(pEntity), nil, false, func(k, v []byte) (bool, error) {
 		m, ok := parseEntityKey(k)
 		if !ok {
 			return true, nil

@@ -82,6 +82,10 @@ func (t triple) String() string { return fmt.Sprintf("%d-%s-%d", t.From, t.Type,
 
 func metaKey(name string) []byte { return append([]byte{pMeta}, name...) }
 
+// family is the prefix of every key of one family (prefix byte p): a scan
+// of it reads the whole family, as open, export and Verify do.
+func family(p byte) []byte { return []byte{p} }
+
 // undoPrefix is the prefix of every key of a staged write's undo record.
 func undoPrefix() []byte { return metaKey("undo/") }
 
@@ -205,6 +209,19 @@ func byStatusKey(t triple, s ClaimStatus) []byte {
 	k := []byte{pByStatus, byte(t.Type), byte(s)}
 	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(k, t.From), t.To)
 }
+
+// byStatusPrefix is the prefix of the byStatus entries of relations of
+// type t (0: of every type).
+func byStatusPrefix(t RelationType) []byte {
+	if t == 0 {
+		return []byte{pByStatus}
+	}
+	return []byte{pByStatus, byte(t)}
+}
+
+// byStatusAfter is the first byStatus key after the entry whose key, without
+// its prefix byte, is rest (a page cursor).
+func byStatusAfter(rest []byte) []byte { return append(append([]byte{pByStatus}, rest...), 0) }
 
 func parseByStatusKey(k []byte) (triple, ClaimStatus, bool) {
 	if len(k) != 11 || k[0] != pByStatus {

@@ -73,7 +73,7 @@ func (e *badgerEngine) beginStaged(fresh bool) (kvStage, error) {
 	st := &badgerStage{e: e, fresh: fresh}
 	if fresh {
 		err := e.view(func(r kvReader) error {
-			return r.scan([]byte{pMeta}, nil, false, func(k, v []byte) (bool, error) {
+			return r.scan(family(pMeta), nil, false, func(k, v []byte) (bool, error) {
 				st.meta = append(st.meta, kvOp{Key: bytes.Clone(k), Value: bytes.Clone(v)})
 				return true, nil
 			})
@@ -187,7 +187,7 @@ func (st *badgerStage) abort() error {
 		}
 		// The meta keys the chunks wrote (the change counter) go back to
 		// what they were.
-		if err := e.deleteWhere([]byte{pMeta}, nil); err != nil {
+		if err := e.deleteWhere(family(pMeta), nil); err != nil {
 			return partial(err)
 		}
 		if err := e.writeBatch(st.meta); err != nil {

@@ -636,17 +636,14 @@ func (sn *Snapshot) Relations(ctx context.Context, t RelationType, statuses []Cl
 		return (t == 0 || rt == t) && (len(statuses) == 0 || want[st])
 	}
 	page := &RelationPage{}
-	prefix := []byte{pByStatus}
-	if t != 0 {
-		prefix = append(prefix, byte(t))
-	}
+	prefix := byStatusPrefix(t)
 	var from []byte
 	if p.After != "" {
 		b, err := decodeCursor(curRelation, p.After, 10)
 		if err != nil {
 			return nil, err
 		}
-		from = append(append([]byte{pByStatus}, b...), 0) // the first key after the cursor
+		from = byStatusAfter(b)
 	}
 	err = sn.consistent(ctx, func(_ *rtx, g *memGraph) error {
 		for i := 0; i < g.rels.len(); i++ {
@@ -843,7 +840,7 @@ func (s *Store) ForEachEntity(ctx context.Context, fn func(*Entity) error) error
 // ForEachEntity is Store.ForEachEntity on this snapshot.
 func (sn *Snapshot) ForEachEntity(ctx context.Context, fn func(*Entity) error) error {
 	return sn.view(ctx, func(r kvReader) error {
-		return r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+		return r.scan(family(pEntity), nil, false, func(k, v []byte) (bool, error) {
 			rec, err := decodeEnt(v)
 			if err != nil {
 				return false, err
@@ -869,7 +866,7 @@ func (s *Store) ForEachRelation(ctx context.Context, fn func(*Relation) error) e
 func (sn *Snapshot) ForEachRelation(ctx context.Context, fn func(*Relation) error) error {
 	return sn.view(ctx, func(r kvReader) error {
 		x := sn.newRtx()
-		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
+		return r.scan(family(pRelation), nil, false, func(k, v []byte) (bool, error) {
 			tr, ok := parseRelationKey(k)
 			if !ok {
 				return true, nil

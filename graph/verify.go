@@ -42,7 +42,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 	err := s.View(ctx, func(sn *Snapshot) error {
 		r, g := sn.v.r, sn.v.g
 		ents := map[uint32]*entRec{}
-		if err := r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+		if err := r.scan(family(pEntity), nil, false, func(k, v []byte) (bool, error) {
 			n, ok := parseEntityKey(k)
 			if !ok {
 				bad("entity key %x is malformed", k)
@@ -97,7 +97,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		// Id index: every entity (live or merged) has one, pointing at it or,
 		// once merged, at an entity that leads to a live one.
 		ids := map[uuid.UUID]bool{}
-		if err := r.scan([]byte{pEntityID}, nil, false, func(k, v []byte) (bool, error) {
+		if err := r.scan(family(pEntityID), nil, false, func(k, v []byte) (bool, error) {
 			rep.IndexKeys++
 			id, ok := parseUUIDKey(k, pEntityID)
 			n, ok2 := decodeU32(v)
@@ -144,7 +144,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 			return err
 		}
 		kinds := map[uint32]EntityKind{}
-		if err := r.scan([]byte{pKind}, nil, true, func(k, _ []byte) (bool, error) {
+		if err := r.scan(family(pKind), nil, true, func(k, _ []byte) (bool, error) {
 			rep.IndexKeys++
 			kind, n, ok := parseKindKey(k)
 			if !ok {
@@ -171,7 +171,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		}
 		// Relations and their four index entries.
 		rels := map[triple]*relRec{}
-		if err := r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
+		if err := r.scan(family(pRelation), nil, false, func(k, v []byte) (bool, error) {
 			tr, ok := parseRelationKey(k)
 			if !ok {
 				bad("relation key %x is malformed", k)
@@ -205,7 +205,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 			}
 		}
 		incoming, byID, byStatus := map[triple]bool{}, map[triple]bool{}, map[triple]bool{}
-		if err := r.scan([]byte{pIncoming}, nil, true, func(k, _ []byte) (bool, error) {
+		if err := r.scan(family(pIncoming), nil, true, func(k, _ []byte) (bool, error) {
 			rep.IndexKeys++
 			tr, ok := parseIncomingKey(k)
 			if !ok || rels[tr] == nil {
@@ -216,7 +216,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		}); err != nil {
 			return err
 		}
-		if err := r.scan([]byte{pRelationID}, nil, false, func(k, v []byte) (bool, error) {
+		if err := r.scan(family(pRelationID), nil, false, func(k, v []byte) (bool, error) {
 			rep.IndexKeys++
 			id, ok := parseUUIDKey(k, pRelationID)
 			if !ok || len(v) != 9 {
@@ -242,7 +242,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		}); err != nil {
 			return err
 		}
-		if err := r.scan([]byte{pByStatus}, nil, true, func(k, _ []byte) (bool, error) {
+		if err := r.scan(family(pByStatus), nil, true, func(k, _ []byte) (bool, error) {
 			rep.IndexKeys++
 			tr, st, ok := parseByStatusKey(k)
 			if !ok {
@@ -284,7 +284,7 @@ func (s *Store) Verify(ctx context.Context) (*VerifyReport, error) {
 		if err != nil {
 			return err
 		}
-		if err := r.scan([]byte{pStatement}, nil, false, func(k, v []byte) (bool, error) {
+		if err := r.scan(family(pStatement), nil, false, func(k, v []byte) (bool, error) {
 			id, ok := parseUUIDKey(k, pStatement)
 			if !ok {
 				bad("statement key %x is malformed", k)
@@ -353,7 +353,7 @@ type changeOf struct {
 func verifyChanges(r kvReader, ents map[uint32]*entRec, bad func(string, ...any)) (map[changeOf]bool, error) {
 	logged := map[changeOf]bool{}
 	indexed := map[uint64]bool{}
-	if err := r.scan([]byte{pChangeOf}, nil, false, func(k, v []byte) (bool, error) {
+	if err := r.scan(family(pChangeOf), nil, false, func(k, v []byte) (bool, error) {
 		n, first, ok := parseChangeOfKey(k)
 		if !ok || ents[n] == nil {
 			bad("change index entry %x is malformed or names no entity", k)
@@ -366,7 +366,7 @@ func verifyChanges(r kvReader, ents map[uint32]*entRec, bad func(string, ...any)
 	}); err != nil {
 		return nil, err
 	}
-	err := r.scan([]byte{pChange}, nil, false, func(k, v []byte) (bool, error) {
+	err := r.scan(family(pChange), nil, false, func(k, v []byte) (bool, error) {
 		seq, ok := parseChangeKey(k)
 		if !ok {
 			bad("change key %x is malformed", k)
