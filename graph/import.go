@@ -56,7 +56,9 @@ func (e *ItemError) Unwrap() error { return e.Err }
 // 0, so the source can say where the item came from. Entities are applied
 // first, so statements may name entities defined anywhere in the input.
 type Stream struct {
-	Entities   func(yield func(EntityInput) error) error
+	// Entities yields every entity of the input, in order.
+	Entities func(yield func(EntityInput) error) error
+	// Statements yields every statement of the input, in order.
 	Statements func(yield func(StatementInput) error) error
 }
 
