@@ -524,8 +524,15 @@ func checkMicrosoftDisputes(c *checker, a jv) {
 		}
 	}
 	for _, n := range nodes {
-		if attribute(n, "status") == "" {
-			c.errorf("dispute %s has no status attribute", n.str("key"))
+		if n.str("disputeStatus") == "" {
+			c.errorf("dispute %s has no status", n.str("key"))
+		}
+	}
+	for key, want := range map[string]string{"musk-v-microsoft-twitter-data": "THREATENED", "nyt-v-microsoft-openai": "ONGOING"} {
+		for _, n := range having(nodes, "key", key) {
+			if got := n.str("disputeStatus"); got != want {
+				c.errorf("%s: disputeStatus %s, want %s", key, got, want)
+			}
 		}
 	}
 }
