@@ -60,7 +60,7 @@ func runLoad(ctx context.Context, e *env, g *globalFlags, format string, paths [
 		if progress != nil {
 			fmt.Fprint(e.stderr, "\r\x1b[K") // clear the progress line
 		}
-		addSummary(&total, sum)
+		total.Add(sum)
 		if err != nil {
 			if total.Files > 0 {
 				fmt.Fprintf(e.stdout, "loaded before the error: %s\n", total)
@@ -73,17 +73,4 @@ func runLoad(ctx context.Context, e *env, g *globalFlags, format string, paths [
 	}
 	fmt.Fprintf(e.stdout, "loaded %s\n", total)
 	return nil
-}
-
-// addSummary adds what one LoadPath did to the total of a run.
-func addSummary(total *fixtures.Summary, s fixtures.Summary) {
-	total.Files += s.Files
-	total.EntitiesCreated += s.EntitiesCreated
-	total.EntitiesUpdated += s.EntitiesUpdated
-	total.RelationsCreated += s.RelationsCreated
-	total.RelationsUpdated += s.RelationsUpdated
-	total.StatementsAdded += s.StatementsAdded
-	total.EventsAdded += s.EventsAdded
-	total.Unchanged += s.Unchanged
-	total.Duration += s.Duration
 }
