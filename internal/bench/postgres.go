@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ErrNoPostgres is returned by startPostgres when no PostgreSQL server
@@ -239,6 +240,20 @@ type pgDB struct{ conn *pgx.Conn }
 func (p pgDB) exec(ctx context.Context, sql string, args ...any) (int64, error) {
 	tag, err := p.conn.Exec(ctx, sql, args...)
 	return tag.RowsAffected(), err
+}
+
+// bound sets statement_timeout on the session: PostgreSQL cancels a
+// statement past it and the connection stays open (a cancelled context
+// would make pgx close it).
+func (p pgDB) bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc, error) {
+	_, err := p.conn.Exec(ctx, fmt.Sprintf("SET statement_timeout = %d", d.Milliseconds()))
+	return ctx, func() {}, err
+}
+
+// timedOut reports a statement cancelled by statement_timeout.
+func (p pgDB) timedOut(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "57014" // query_canceled
 }
 
 func (p pgDB) rows(ctx context.Context, sql string, args []any, fn func(id, depth, status int64)) error {

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,21 @@ func (s *sqliteDB) exec(ctx context.Context, q string, args ...any) (int64, erro
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// bound gives statements a context that ends after d; the driver then
+// interrupts the statement and the connection stays usable.
+func (s *sqliteDB) bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc, error) {
+	if d <= 0 {
+		return ctx, func() {}, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, nil
+}
+
+// timedOut reports a statement interrupted by bound's deadline.
+func (s *sqliteDB) timedOut(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "interrupted")
 }
 
 func (s *sqliteDB) rows(ctx context.Context, q string, args []any, fn func(id, depth, status int64)) error {

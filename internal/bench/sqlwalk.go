@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/whosedata/whosedata/graph"
 )
@@ -16,6 +17,11 @@ type sqlDB interface {
 	// rows runs a query whose rows are (id, depth, status) and calls fn on
 	// each.
 	rows(ctx context.Context, sql string, args []any, fn func(id, depth, status int64)) error
+	// bound makes every statement run under the returned context give up
+	// after d (0: no bound) with an error that timedOut recognises, leaving
+	// the connection usable.
+	bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc, error)
+	timedOut(err error) bool
 }
 
 // dialect is how PostgreSQL and SQLite spell the few things the walks need
