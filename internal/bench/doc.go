@@ -13,15 +13,17 @@
 //     JSONL export into a fresh store, with the loader's peak RSS).
 //   - postgres, postgres_cte: a private cluster made by initdb in a
 //     temporary directory (Debian's binaries; run as the postgres OS user
-//     when root), loaded with COPY plus indexes. Lineage two ways: a
-//     depth-bounded recursive CTE (postgres_cte) and a level-by-level walk,
-//     one statement per depth with the visited set in a temporary table;
-//     the postgres row is the faster of the two (Result.Walk says which).
+//     when root), loaded with COPY plus indexes. Lineage three ways: a
+//     depth-bounded recursive CTE (postgres_cte); a level-by-level walk, one
+//     INSERT … SELECT per depth with the visited set in a temporary table;
+//     and the same levels read-only, the frontier sent as arrays and the
+//     visited set in the client. The postgres row is the fastest of them
+//     (Result.Walk says which).
 //     Absent PostgreSQL is not an error: its rows are left out and the table
 //     says how to add it.
 //   - sqlite: modernc.org/sqlite (pure Go) on a file, the same schema and
-//     indexes, loaded by multi-row INSERTs in one transaction; the same two
-//     walks, reported as the faster.
+//     indexes, loaded by multi-row INSERTs in one transaction; the CTE and
+//     the temporary-table level walk, reported as the faster.
 //   - limit: the same graph as CSR adjacency arrays walked by a plain
 //     breadth-first search (lineage) and by the same k-shortest-paths
 //     enumeration graph uses (paths), and for entity_http a bare graphql-go
@@ -37,6 +39,7 @@
 //	limit.go     the CSR graph, its breadth-first lineage and its paths
 //	sqlwalk.go   the SQL peers' two lineage walks, in both dialects
 //	postgres.go  the cluster's life, schema, COPY
+//	pgarray.go   PostgreSQL's array walk
 //	sqlite.go    the SQLite database, schema, batched insert
 //	http.go      entity_http: servers and the 16 concurrent clients
 //	serve.go     the whosedata child processes: serve, open, load_file
