@@ -217,6 +217,16 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	// load: the SQL peers.
 	var peers []sqlPeer
 	pgNote := ""
+	// The peers are done after lineage: closePeers stops them then (and on
+	// any early return), so that they hold no memory through the rest.
+	var closers []func()
+	closePeers := func() {
+		for _, c := range closers {
+			c()
+		}
+		closers = nil
+	}
+	defer closePeers()
 	if !cfg.NoPostgres {
 		pg, err := startPostgres(ctx, log)
 		switch {
@@ -226,12 +236,13 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		case err != nil:
 			return nil, fmt.Errorf("postgres: %w", err)
 		default:
-			defer pg.stop()
+			closers = append(closers, pg.stop)
 			conn, err := pg.connect(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("postgres connect: %w", err)
 			}
-			defer conn.Close(context.WithoutCancel(ctx))
+			// The connection closes before the cluster stops (closers run in order).
+			closers = append([]func(){func() { conn.Close(context.WithoutCancel(ctx)) }}, closers...)
 			el, err := pgLoad(ctx, conn, d)
 			if err != nil {
 				return nil, err
@@ -251,7 +262,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: %w", err)
 		}
-		defer lite.close()
+		closers = append(closers, lite.close)
 		el, err := sqliteLoad(ctx, lite, d)
 		if err != nil {
 			return nil, err
@@ -269,11 +280,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 			return nil, err
 		}
 	}
-	for _, p := range peers {
-		if lite, ok := p.db.(*sqliteDB); ok {
-			lite.close() // and the deferred close is a no-op on a closed database
-		}
-	}
+	closePeers()
 
 	// compliance: SPEC §10 on the lineage seeds, each answer checked against
 	// the UPSTREAM lineage it is built on; compared with that lineage. One
