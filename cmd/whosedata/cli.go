@@ -75,7 +75,7 @@ func commands() []*command {
 	return []*command{
 		serveCommand(), loadCommand(), queryCommand(), complianceCommand(), exportCommand(),
 		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(),
-		benchCommand(), versionCommand(), helpCommand(),
+		versionCommand(), helpCommand(),
 	}
 }
 

@@ -10,14 +10,12 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/whosedata/whosedata/graph"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ErrNoPostgres is returned by startPostgres when no PostgreSQL server
@@ -226,95 +224,50 @@ func pgLoad(ctx context.Context, conn *pgx.Conn, d *dataset) (time.Duration, err
 			return 0, fmt.Errorf("postgres %q: %w", q, err)
 		}
 	}
-	return time.Since(start), nil
+	el := time.Since(start)
+	// The level-by-level walk's visited set, on this connection.
+	for _, q := range []string{visitedTable, `CREATE INDEX ON visited (depth)`} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return 0, fmt.Errorf("postgres %q: %w", q, err)
+		}
+	}
+	return el, nil
 }
 
-// pgLineageSQL builds the lineage query: a recursive CTE over data-flow edges
-// with the SPEC §2 semantics. UNION on (entity, depth, status) removes
-// duplicate rows within a level; the depth bound ($3) is what stops cycles
-// from looping. DISTINCT ON then keeps each entity's shortest depth and, among
-// equally short walks, the strongest weakest-link status. Holders are one
-// join further. The last row (id -1) carries the deepest data-flow depth
-// reached, so the caller can tell whether the bound cut the walk short.
-//
-// Parameters: $1 start entity, $2 minStatus, $3 depth bound, and with asOf
-// $4/$5 the first and last day of the asOf period.
-func pgLineageSQL(q lineageQuery) string {
-	hold := fmt.Sprintf("r.type BETWEEN %d AND %d", graph.Owns, graph.Developed)
-	flow := fmt.Sprintf("r.type BETWEEN %d AND %d", graph.TrainedOn, graph.BuiltOn)
-	// st is the relation's status under the query; ok is the walk condition.
-	st, ok, lat := "r.status", "r.status >= $2", ""
-	if !q.asOf.IsZero() {
-		// Effective status from the statements dated up to asOf (SPEC §1):
-		// over {DENIED, ALLEGED, ASSERTED, CONFIRMED, RULED} the strongest
-		// wins, except ALLEGED with DENIED is DISPUTED; none is RETRACTED.
-		lat = fmt.Sprintf(` CROSS JOIN LATERAL (SELECT CASE WHEN max(s.status) IS NULL THEN %d
-			WHEN max(s.status) = %d AND min(s.status) = %d THEN %d ELSE max(s.status) END::smallint AS status
-			FROM statements s WHERE s.relation_id = r.id AND s.day <= $5 AND s.status <> %d) e`,
-			graph.Retracted, graph.Alleged, graph.Denied, graph.Disputed, graph.Retracted)
-		st, ok = "e.status", "r.valid_from <= $5 AND r.valid_to >= $4 AND e.status >= $2"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "WITH RECURSIVE\nseeds(id) AS (SELECT $1::int")
-	if q.down {
-		fmt.Fprintf(&b, " UNION SELECT r.to_id FROM relations r%s WHERE r.from_id = $1 AND %s AND %s", lat, hold, ok)
-	}
-	fmt.Fprintf(&b, "),\nwalk(id, depth, status) AS (\n  SELECT $1::int, 0, %d::smallint\n", graph.Ruled)
-	if q.down {
-		fmt.Fprintf(&b, "  UNION SELECT r.to_id, 1, %s FROM relations r%s WHERE r.from_id = $1 AND %s AND %s\n", st, lat, hold, ok)
-		fmt.Fprintf(&b, "  UNION SELECT r.from_id, w.depth + 1, least(w.status, %s) FROM walk w JOIN relations r ON r.to_id = w.id AND %s%s WHERE w.depth < $3 AND %s\n", st, flow, lat, ok)
-	} else {
-		fmt.Fprintf(&b, "  UNION SELECT r.to_id, w.depth + 1, least(w.status, %s) FROM walk w JOIN relations r ON r.from_id = w.id AND %s%s WHERE w.depth < $3 AND %s\n", st, flow, lat, ok)
-	}
-	fmt.Fprintf(&b, `),
-flow AS (SELECT DISTINCT ON (id) id, depth, status FROM walk ORDER BY id, depth, status DESC),
-hits AS (SELECT id, depth, status FROM flow WHERE id NOT IN (SELECT id FROM seeds)),
-holders AS (SELECT r.from_id AS id, h.depth + 1 AS depth, least(h.status, %s) AS status
-	FROM hits h JOIN relations r ON r.to_id = h.id AND %s%s WHERE %s AND r.from_id NOT IN (SELECT id FROM seeds))
-(SELECT DISTINCT ON (id) id, depth, status FROM (SELECT * FROM hits UNION ALL SELECT * FROM holders) x ORDER BY id, depth, status DESC)
-UNION ALL SELECT -1, (SELECT coalesce(max(depth), 0) FROM flow), 0::smallint`, st, hold, lat, ok)
-	return b.String()
+// pgDB is a PostgreSQL connection as the SQL walks use it.
+type pgDB struct{ conn *pgx.Conn }
+
+func (p pgDB) exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := p.conn.Exec(ctx, sql, args...)
+	return tag.RowsAffected(), err
 }
 
-// pgFirstBound is the depth bound the lineage query starts with; when the
-// walk reaches it, the query is run again with the bound doubled.
-const pgFirstBound = 16
+// bound sets statement_timeout on the session: PostgreSQL cancels a
+// statement past it and the connection stays open (a cancelled context
+// would make pgx close it).
+func (p pgDB) bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc, error) {
+	_, err := p.conn.Exec(ctx, fmt.Sprintf("SET statement_timeout = %d", d.Milliseconds()))
+	return ctx, func() {}, err
+}
 
-// pgLineage runs one lineage query, deepening the bound until the walk ends
-// inside it. Hits are sorted by entity number.
-func pgLineage(ctx context.Context, conn *pgx.Conn, sql string, start int32, q lineageQuery) ([]hit, error) {
-	args := []any{start, int16(q.min()), 0}
-	if !q.asOf.IsZero() {
-		args = append(args, q.asOf.Start(), q.asOf.End())
+// timedOut reports a statement cancelled by statement_timeout.
+func (p pgDB) timedOut(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "57014" // query_canceled
+}
+
+func (p pgDB) rows(ctx context.Context, sql string, args []any, fn func(id, depth, status int64)) error {
+	rows, err := p.conn.Query(ctx, sql, args...)
+	if err != nil {
+		return err
 	}
-	for bound := pgFirstBound; ; bound *= 2 {
-		args[2] = bound
-		rows, err := conn.Query(ctx, sql, args...)
-		if err != nil {
-			return nil, err
+	defer rows.Close()
+	for rows.Next() {
+		var id, depth, status int64
+		if err := rows.Scan(&id, &depth, &status); err != nil {
+			return err
 		}
-		var hits []hit
-		var deepest int32
-		for rows.Next() {
-			var id, depth int32
-			var status int16
-			if err := rows.Scan(&id, &depth, &status); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if id < 0 {
-				deepest = depth
-				continue
-			}
-			hits = append(hits, hit{n: id, depth: depth, status: graph.ClaimStatus(status)})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if deepest < int32(bound) {
-			slices.SortFunc(hits, func(a, b hit) int { return int(a.n) - int(b.n) })
-			return hits, nil
-		}
+		fn(id, depth, status)
 	}
+	return rows.Err()
 }
