@@ -96,12 +96,7 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.Logger == nil {
-		o.Logger = slog.Default()
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	defaults(&o)
 	if !o.InMemory && dir == "" {
 		return nil, fmt.Errorf("%w: a store directory is required unless InMemory is set", ErrInvalid)
 	}
@@ -117,6 +112,16 @@ func Open(dir string, opts *Options) (*Store, error) {
 		return nil, err
 	}
 	return openEngine(context.Background(), e, dir, &o)
+}
+
+// defaults fills in the unset options.
+func defaults(o *Options) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 }
 
 // testEngine, when set (by this package's tests only), gives every
