@@ -65,9 +65,10 @@ type Store struct {
 	head uint64
 	// base lives as long as the store: the readers of published versions
 	// and the follower run on it; stop ends it at Close.
-	base   context.Context
-	stop   context.CancelFunc
-	follow sync.WaitGroup
+	base     context.Context
+	stop     context.CancelFunc
+	unfollow context.CancelFunc // ends followOthers
+	follow   sync.WaitGroup
 }
 
 // version pairs one version of the adjacency cache with a storage snapshot
@@ -142,9 +143,11 @@ func openEngine(ctx context.Context, e kv.Engine, dir string, o *Options) (*Stor
 		e.Close()
 		return nil, err
 	}
-	if n, ok := e.(kv.Notifier); ok {
+	fctx, unfollow := context.WithCancel(base)
+	s.unfollow = unfollow
+	if n, ok := e.(kv.Notifier); ok && n.Changed() != nil {
 		s.follow.Add(1)
-		go s.followOthers(n, cmp.Or(o.Follow, 500*time.Millisecond))
+		go s.followOthers(fctx, n, cmp.Or(o.Follow, 500*time.Millisecond))
 	}
 	return s, nil
 }
@@ -352,6 +355,9 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.vmu.Unlock()
+	// The follower takes the writer lock to catch up: end it first.
+	s.unfollow()
+	s.follow.Wait()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.readers.Wait()
@@ -363,7 +369,6 @@ func (s *Store) Close() error {
 		cur.release()
 	}
 	s.stop()
-	s.follow.Wait()
 	return s.kv.close()
 }
 

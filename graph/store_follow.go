@@ -84,26 +84,26 @@ func (s *Store) catchUp(ctx context.Context, force bool) (bool, error) {
 // followOthers runs until Close: it catches up whenever n signals a commit
 // somewhere or every interval, and after storage comes back from an outage
 // (whose snapshots died with their connections).
-func (s *Store) followOthers(n kv.Notifier, interval time.Duration) {
+func (s *Store) followOthers(ctx context.Context, n kv.Notifier, interval time.Duration) {
 	defer s.follow.Done()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	down := false
 	for {
 		select {
-		case <-s.base.Done():
+		case <-ctx.Done():
 			return
 		case <-n.Changed():
 		case <-t.C:
 		}
-		_, err := s.catchUp(s.base, down)
+		_, err := s.catchUp(ctx, down || s.snapshotBroken())
 		switch {
 		case err == nil:
 			if down {
 				s.log.Info("storage is reachable again; the cache is rebuilt", "store", s.where())
 			}
 			down = false
-		case errors.Is(err, ErrClosed) || s.base.Err() != nil:
+		case errors.Is(err, ErrClosed) || ctx.Err() != nil:
 			return
 		default:
 			if !down {
@@ -112,4 +112,23 @@ func (s *Store) followOthers(n kv.Notifier, interval time.Duration) {
 			down = true
 		}
 	}
+}
+
+// snapshotBroken reports whether the published version's storage snapshot
+// can no longer be read: it could not be opened, or its connection was lost
+// (kv snapshots that can tell implement Broken() bool).
+func (s *Store) snapshotBroken() bool {
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	if s.cur == nil {
+		return false
+	}
+	switch r := s.cur.r.(type) {
+	case errReader:
+		return true
+	case ctxReader:
+		b, ok := r.r.(interface{ Broken() bool })
+		return ok && b.Broken()
+	}
+	return false
 }

@@ -143,13 +143,23 @@ func (c *Cluster) URL(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", c.Port, db)
 }
 
-// NewDatabase creates an empty database and returns its URL.
+// NewDatabase creates an empty database and returns its name (URL gives
+// its URL).
 func (c *Cluster) NewDatabase(ctx context.Context) (string, error) {
 	name := fmt.Sprintf("t%d", c.dbs.Add(1))
-	if out, err := c.run(ctx, "psql", "-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", "postgres", "-c", "CREATE DATABASE "+name); err != nil {
-		return "", fmt.Errorf("create database: %w\n%s", err, out)
+	if _, err := c.Exec(ctx, "postgres", "CREATE DATABASE "+name); err != nil {
+		return "", fmt.Errorf("create database: %w", err)
 	}
-	return c.URL(name), nil
+	return name, nil
+}
+
+// Exec runs sql (psql syntax) in database db and returns its output.
+func (c *Cluster) Exec(ctx context.Context, db, sql string) (string, error) {
+	out, err := c.run(ctx, "psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", "postgres", "-d", db, "-c", sql)
+	if err != nil {
+		return string(out), fmt.Errorf("psql: %w\n%s", err, out)
+	}
+	return string(out), nil
 }
 
 // Stop stops the server and removes its directory, on its own deadline.
