@@ -140,10 +140,15 @@ func BenchmarkSharedVisibility(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer s.Close()
 		st = append(st, s)
 	}
-	defer pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+table)
+	defer func() {
+		// The stores' snapshots lock the table: close them before the drop.
+		for _, s := range st {
+			s.Close()
+		}
+		pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+table)
+	}()
 	ctx := context.Background()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
