@@ -75,7 +75,7 @@ func newCommand(name, args, summary string) *command {
 func commands() []*command {
 	return []*command{
 		serveCommand(), loadCommand(), queryCommand(), complianceCommand(), exportCommand(),
-		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(),
+		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(), copyCommand(),
 		benchCommand(), versionCommand(), helpCommand(),
 	}
 }
@@ -284,21 +284,31 @@ func openStore(e *env, g *globalFlags, mode storeMode, log *slog.Logger) (*graph
 	if flagSet(g.fs, "store") && g.dataSet() {
 		return nil, usagef("give --store or --data, not both")
 	}
-	if store != "" && !g.dataSet() && !graph.IsDirURL(store) {
+	if store != "" && !g.dataSet() {
+		return openNamedStore(e, store, mode, log)
+	}
+	dir, err := dataDir(g.data, g.dataSet(), e.getenv, e.home)
+	if err != nil {
+		return nil, err
+	}
+	return openStoreDir(dir, mode, log)
+}
+
+// openNamedStore opens the store named by store: a directory, memory: or
+// a postgres:// URL (graph.OpenURL).
+func openNamedStore(e *env, store string, mode storeMode, log *slog.Logger) (*graph.Store, error) {
+	if !graph.IsDirURL(store) {
 		st, err := graph.OpenURL(context.Background(), store, &graph.Options{Durable: mode == durableStore, Logger: log})
 		if err != nil {
 			return nil, err // graph's one line names the store and what to do
 		}
 		return st, nil
 	}
-	data, dataSet := g.data, g.dataSet()
-	if store != "" && !dataSet {
-		data, dataSet = store, true
-	}
-	dir, err := dataDir(data, dataSet, e.getenv, e.home)
-	if err != nil {
-		return nil, err
-	}
+	return openStoreDir(store, mode, log)
+}
+
+// openStoreDir opens the Badger store in dir.
+func openStoreDir(dir string, mode storeMode, log *slog.Logger) (*graph.Store, error) {
 	switch mode {
 	case existingStore:
 		if empty, err := dirEmpty(dir); err != nil || empty {
