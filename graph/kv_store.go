@@ -183,6 +183,24 @@ func (j *journaled) commit(ctx context.Context, first bool, build func(r kvReade
 		return nil
 	})
 	if errors.Is(err, kv.ErrTooBig) && ops != nil {
+		if l, ok := j.e.(kv.Locker); ok {
+			// Other processes must not commit while the journal is
+			// written: lock them out, then build the write again on what
+			// storage holds now (build fails if another process got in
+			// first, and the store retries).
+			unlock, err := l.LockWriters(ctx)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			if err := j.view(ctx, func(r kvReader) error {
+				var err error
+				ops, err = build(r)
+				return err
+			}); err != nil {
+				return err
+			}
+		}
 		if first {
 			return engineErr("write", j.applyMarked(ctx, ops))
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net"
 	"net/url"
 	"regexp"
@@ -49,6 +50,11 @@ type pgEngine struct {
 	limits kv.Limits
 	drop   bool // drop the table at Close (test stores)
 	owned  bool // the pool is the engine's own
+
+	// exclusive is set while this process holds the writers' lock
+	// exclusively (its writers are serialised by the store meanwhile).
+	exclusive atomic.Bool
+	locks     atomic.Int64 // times LockWriters was taken, for tests
 
 	changed chan struct{}
 	stop    context.CancelFunc
@@ -521,6 +527,14 @@ func (e *pgEngine) Update(ctx context.Context, fn func(kv.Txn) error) error {
 		tx.Rollback(rctx)
 		cancel()
 	}()
+	// Every transaction holds the writers' lock shared; a journaled write
+	// holds it exclusively (LockWriters), and the transactions it is made
+	// of, in this process, go ahead.
+	if !e.exclusive.Load() {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock_shared($1)", e.lockKey()); err != nil {
+			return e.err(err)
+		}
+	}
 	t := &pgTxn{e: e, ptx: tx, pending: map[string]kv.Op{}}
 	t.pgReader = pgReader{e: e, tx: tx, mu: new(sync.Mutex), before: t.flush}
 	if err := fn(t); err != nil {
@@ -541,6 +555,41 @@ func (e *pgEngine) Update(ctx context.Context, fn func(kv.Txn) error) error {
 		return err
 	}
 	return e.err(tx.Commit(ctx))
+}
+
+// lockKey is the advisory lock of the table's writers.
+func (e *pgEngine) lockKey() int64 {
+	h := fnv.New64a()
+	h.Write([]byte("whosedata:" + e.name))
+	return int64(h.Sum64())
+}
+
+// LockWriters holds the table's writers' lock exclusively, on a connection
+// of its own, until unlock: every transaction of every process waits for it
+// meanwhile, except this process's own, which the store serialises. A
+// process that dies holding it releases it with its session.
+func (e *pgEngine) LockWriters(ctx context.Context) (func(), error) {
+	conn, err := e.pool.Acquire(ctx)
+	if err != nil {
+		return nil, e.err(err)
+	}
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", e.lockKey()); err != nil {
+		conn.Release()
+		return nil, e.err(err)
+	}
+	e.exclusive.Store(true)
+	e.locks.Add(1)
+	return func() {
+		e.exclusive.Store(false)
+		uctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := conn.Exec(uctx, "SELECT pg_advisory_unlock($1)", e.lockKey()); err != nil {
+			// The session may still hold the lock: do not reuse it.
+			conn.Hijack().Close(uctx)
+			return
+		}
+		conn.Release()
+	}, nil
 }
 
 // DropAllExcept deletes every key outside the prefix keep.

@@ -158,6 +158,14 @@ type Notifier interface {
 	Changed() <-chan struct{}
 }
 
+// Locker is an engine shared by several processes whose writes too large
+// for one transaction (the store's journal) must exclude every other
+// writer: LockWriters waits until no transaction of any process is writing
+// and keeps new ones waiting until unlock is called.
+type Locker interface {
+	LockWriters(ctx context.Context) (unlock func(), err error)
+}
+
 // Describer names the engine and where it keeps its data, for messages.
 type Describer interface {
 	Describe() string
