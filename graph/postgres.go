@@ -55,6 +55,7 @@ type pgEngine struct {
 	// exclusively (its writers are serialised by the store meanwhile).
 	exclusive atomic.Bool
 	locks     atomic.Int64 // times LockWriters was taken, for tests
+	noLocks   bool         // the database has no advisory locks
 
 	changed chan struct{}
 	stop    context.CancelFunc
@@ -158,6 +159,19 @@ func newPostgresEngine(ctx context.Context, pool *pgxpool.Pool, where string, o 
 			continue
 		}
 		return nil, fmt.Errorf("%s: create table %s: %w", where, o.table, e.err(err))
+	}
+	// PostgreSQL has advisory locks; some compatible databases do not.
+	// Without them a journaled write cannot exclude other processes, and
+	// is refused (LockWriters).
+	if err := pgx.BeginFunc(pctx, pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(pctx, "SELECT pg_advisory_xact_lock_shared($1)", e.lockKey())
+		return err
+	}); err != nil {
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: %w", where, e.err(err))
+		}
+		e.noLocks = true
 	}
 	if o.listen {
 		e.changed = make(chan struct{}, 1)
@@ -530,7 +544,7 @@ func (e *pgEngine) Update(ctx context.Context, fn func(kv.Txn) error) error {
 	// Every transaction holds the writers' lock shared; a journaled write
 	// holds it exclusively (LockWriters), and the transactions it is made
 	// of, in this process, go ahead.
-	if !e.exclusive.Load() {
+	if !e.exclusive.Load() && !e.noLocks {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock_shared($1)", e.lockKey()); err != nil {
 			return e.err(err)
 		}
@@ -569,6 +583,10 @@ func (e *pgEngine) lockKey() int64 {
 // meanwhile, except this process's own, which the store serialises. A
 // process that dies holding it releases it with its session.
 func (e *pgEngine) LockWriters(ctx context.Context) (func(), error) {
+	if e.noLocks {
+		return nil, fmt.Errorf("%w: this write is larger than one transaction (max_txn_bytes %d), and %s has no advisory locks to keep other servers out while it is journaled; raise max_txn_bytes in the store URL or split the input",
+			ErrLimit, e.limits.MaxTxnBytes, e.where)
+	}
 	conn, err := e.pool.Acquire(ctx)
 	if err != nil {
 		return nil, e.err(err)
