@@ -179,14 +179,17 @@ func (s *Store) init(ctx context.Context) error {
 	switch {
 	case version == nil && empty:
 		if err := s.kv.commit(ctx, false, func(r kvReader) ([]kvOp, error) {
-			// Another process may have created it meanwhile: its version
-			// is checked below.
+			// Another process may have created it meanwhile.
 			if _, ok, err := r.get(metaKey("schema")); err != nil || ok {
 				return nil, err
 			}
 			return []kvOp{{Key: metaKey("schema"), Value: []byte(schemaVersion)},
 				{Key: metaKey("changelog-from"), Value: binary.BigEndian.AppendUint64(nil, 0)}}, nil
-		}); err != nil {
+		}); errors.Is(err, kv.ErrConflict) {
+			// Another process created the store at the same moment: read
+			// what it wrote.
+			return s.init(ctx)
+		} else if err != nil {
 			return fmt.Errorf("write schema version: %w", err)
 		}
 	case version == nil:
