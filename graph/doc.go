@@ -100,7 +100,7 @@
 //	errors.go                    sentinel errors (test with errors.Is)
 //	keys.go                      the key schema: every prefix, its layout and what it serves
 //	kv_store.go                  the store's side of the engine boundary (package kv): journal and first-load marker
-//	kv.go, postgres.go           the engines: Badger (on disk, memory:), PostgreSQL (postgres://)
+//	kv.go, postgres.go           the engines: Badger (on disk, memory:) and a postgres:// table
 //	store_url.go                 OpenURL: a directory, memory: or postgres://
 //	store_follow.go              several processes on one store: the commit counter and the follower
 //	copy.go                      Copy: one store into an empty one, streaming
