@@ -81,7 +81,8 @@ var readmeCommands = map[string]readmeCommand{
 	"bin/whosedata export --format json > graph.json":                                                         {check: checkExportLine},
 	"bin/whosedata verify": {check: checkVerifyLine},
 	"bin/whosedata backup store.bak && bin/whosedata restore --data restored store.bak": {check: checkBackupRestore},
-	"bin/whosedata help":                                                        {check: checkHelpLine},
+	"bin/whosedata help": {check: checkHelpLine},
+	`bin/whosedata load --format hf fixtures/hf && bin/whosedata query '{ lineage(entity: "TheBloke/zephyr-7B-beta-GGUF", direction: UPSTREAM) { entity { name } depth path { type method: attribute(key: "method") } } }'`: {check: checkHFLine},
 	"bin/whosedata compliance stable-diffusion":                                 {check: checkComplianceLine},
 	"bin/whosedata compliance llama --use ACADEMIC --as-of 2023-06 --json":      {check: checkComplianceJSONLine},
 	`bin/whosedata compliance bigai-7b --min-status ASSERTED || echo "exit $?"`: {check: checkComplianceExitLine},
@@ -701,6 +702,10 @@ func newReadmeShell(t *testing.T, doc *readme) *readmeShell {
 	if err := os.CopyFS(filepath.Join(dir, "more"), os.DirFS(filepath.Join("testdata", "readme", "more"))); err != nil {
 		t.Fatal(err)
 	}
+	// The README's lines name the checkout's bundled files (fixtures/hf).
+	if err := os.CopyFS(filepath.Join(dir, "fixtures", "hf"), os.DirFS(filepath.Join("..", "fixtures", "hf"))); err != nil {
+		t.Fatal(err)
+	}
 	return sh
 }
 
@@ -867,6 +872,41 @@ func checkLoadLine(t *testing.T, sh *readmeShell, r result) {
 	for _, want := range []string{`"key": "bigai-7b"`, `"kind": "MODEL"`, `"status": "DISPUTED"`, `"key": "bigai"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("downstream of Acme News lacks %s (BigAI 7B, alleged by Acme and denied by BigAI):\n%s", want, out)
+		}
+	}
+}
+
+// checkHFLine: the quantized Zephyr is a quantization of Zephyr, itself a
+// fine-tune of Mistral 7B trained on UltraChat: the lineage names each with
+// its depth and the method the cards give.
+func checkHFLine(t *testing.T, _ *readmeShell, r result) {
+	mustSucceed(t, r)
+	var q struct {
+		Data struct {
+			Lineage []struct {
+				Entity struct{ Name string }
+				Depth  int
+				Path   []struct{ Type, Method string }
+			}
+		}
+	}
+	_, body, _ := strings.Cut(r.stdout, "\n")
+	if err := json.Unmarshal([]byte(body), &q); err != nil {
+		t.Fatalf("the query printed no JSON after the load's summary: %v\n%s", err, r.stdout)
+	}
+	if !strings.HasPrefix(r.stdout, "loaded 7 files: ") {
+		t.Errorf("load printed %q, want a summary of the 7 cards", r.stdout)
+	}
+	depth := map[string]int{}
+	for _, h := range q.Data.Lineage {
+		depth[h.Entity.Name] = h.Depth
+		if h.Entity.Name == "HuggingFaceH4/zephyr-7b-beta" && (len(h.Path) != 1 || h.Path[0].Type != "FINE_TUNED_FROM" || h.Path[0].Method != "quantized") {
+			t.Errorf("Zephyr is reached by %+v, want one FINE_TUNED_FROM with method quantized", h.Path)
+		}
+	}
+	for name, want := range map[string]int{"HuggingFaceH4/zephyr-7b-beta": 1, "mistralai/Mistral-7B-v0.1": 2, "HuggingFaceH4/ultrachat_200k": 1} {
+		if depth[name] != want {
+			t.Errorf("upstream of the GGUF: %s at depth %d, want %d\n%s", name, depth[name], want, r.stdout)
 		}
 	}
 }
