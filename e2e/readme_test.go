@@ -904,10 +904,20 @@ func checkHFLine(t *testing.T, _ *readmeShell, r result) {
 			t.Errorf("Zephyr is reached by %+v, want one FINE_TUNED_FROM with method quantized", h.Path)
 		}
 	}
-	for name, want := range map[string]int{"HuggingFaceH4/zephyr-7b-beta": 1, "mistralai/Mistral-7B-v0.1": 2, "HuggingFaceH4/ultrachat_200k": 1} {
+	for name, want := range map[string]int{"HuggingFaceH4/zephyr-7b-beta": 1, "mistralai/Mistral-7B-v0.1": 2} {
 		if depth[name] != want {
 			t.Errorf("upstream of the GGUF: %s at depth %d, want %d\n%s", name, depth[name], want, r.stdout)
 		}
+	}
+	// UltraChat is the card's own dataset (HuggingFaceH4/ultrachat_200k), or
+	// the Data Provenance record it resolves to when the bundled data is in
+	// the store.
+	ultra := false
+	for name, d := range depth {
+		ultra = ultra || (strings.Contains(strings.ToLower(name), "ultrachat") && d == 1)
+	}
+	if !ultra {
+		t.Errorf("upstream of the GGUF lacks UltraChat at depth 1:\n%s", r.stdout)
 	}
 }
 
