@@ -57,6 +57,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.BoolVar(&c.Check, "check", false, "correctness only: compare every system's answers, run each workload once")
 	fs.BoolVar(&c.NoPostgres, "no-postgres", false, "leave PostgreSQL out even when it is installed")
 	fs.BoolVar(&c.NoSQLite, "no-sqlite", false, "leave SQLite out")
+	fs.StringVar(&c.Store, "store", "", "load and walk whosedata's rows on this empty `store` (a directory, memory: or postgres://…) instead of a fresh directory; serve, open and load_file are left out")
 	fs.StringVar(&c.ProfileDir, "profile", "", "write CPU profiles of whosedata's load and lineage_down to `dir`")
 	fs.DurationVar(&c.PostgresBudget, "pg-budget", bench.DefaultBudget, "time each SQL peer's walk gets per lineage workload (PostgreSQL's two, SQLite's two)")
 	fs.StringVar(&o.whosedata, "whosedata", "", "the whosedata `binary` for the serve, open and load_file workloads (default: the one beside this binary, else $PATH)")

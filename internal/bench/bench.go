@@ -90,6 +90,11 @@ type Config struct {
 	NoPostgres bool
 	// NoSQLite leaves SQLite out.
 	NoSQLite bool
+	// Store, when set, names an empty store (graph.OpenURL: a directory,
+	// "memory:" or postgres://…) that whosedata's rows load and walk instead
+	// of a fresh on-disk Badger store; the rows that run whosedata as a
+	// process on its directory (serve, open, load_file) are left out.
+	Store string
 	// Logger receives progress; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -196,7 +201,12 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	// load: whosedata, into a fresh on-disk store.
 	dataDir := filepath.Join(tmp, "store")
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := graph.Open(dataDir, &graph.Options{Logger: quiet})
+	var store *graph.Store
+	if cfg.Store != "" {
+		store, err = openEmpty(ctx, cfg.Store, quiet)
+	} else {
+		store, err = graph.Open(dataDir, &graph.Options{Logger: quiet})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +354,8 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	// the store is closed first, after its JSONL export for load_file.
 	var stats *graph.Stats
 	jsonl := filepath.Join(tmp, "graph.jsonl")
-	if cfg.Binary != "" {
+	onDisk := cfg.Store == "" // the process rows run on the store's directory
+	if cfg.Binary != "" && onDisk {
 		if stats, err = store.Stats(ctx); err != nil {
 			return nil, err
 		}
@@ -352,7 +363,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 			return nil, err
 		}
 	}
-	if cfg.Binary != "" || cfg.ServeRSS != nil {
+	if (cfg.Binary != "" || cfg.ServeRSS != nil) && onDisk {
 		if err := store.Close(); err != nil {
 			return nil, err
 		}
@@ -366,7 +377,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 			return MeasureServeRSS(ctx, cfg.Binary, dir, r.seeds)
 		}
 	}
-	if serveRSS != nil {
+	if serveRSS != nil && onDisk {
 		mib, err := serveRSS(ctx, dataDir)
 		if err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
@@ -374,7 +385,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		r.add(Result{Workload: "serve", System: SystemWhosedata, PeakRSSMiB: mib})
 	}
 
-	if cfg.Binary != "" {
+	if cfg.Binary != "" && onDisk {
 		// open: process start to the first answer, on the existing store.
 		smp, err := measureOpen(ctx, cfg.Binary, dataDir, r.seeds[0], r.reps)
 		if err != nil {
@@ -707,4 +718,22 @@ func printTable(w io.Writer, rs []Result, note string) {
 	if note != "" {
 		fmt.Fprintln(w, note)
 	}
+}
+
+// openEmpty opens the store named by url for the whosedata rows; it must be
+// empty, so that the load row measures a first load.
+func openEmpty(ctx context.Context, url string, log *slog.Logger) (*graph.Store, error) {
+	store, err := graph.OpenURL(ctx, url, &graph.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("--store: %w", err)
+	}
+	st, err := store.Stats(ctx)
+	if err == nil && (st.Entities > 0 || st.Statements > 0) {
+		err = fmt.Errorf("--store: %s holds %d entities and %d statements; the benchmark loads an empty store", url, st.Entities, st.Statements)
+	}
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
 }
