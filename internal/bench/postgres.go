@@ -5,161 +5,57 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/whosedata/whosedata/internal/pgtest"
 )
 
-// ErrNoPostgres is returned by startPostgres when no PostgreSQL server
-// binaries are installed; Run then benchmarks the other systems and says how to
-// add PostgreSQL.
-var ErrNoPostgres = errors.New("PostgreSQL is not installed (on Debian or Ubuntu: apt-get install postgresql)")
-
-// pgCluster is a private PostgreSQL cluster in a temporary directory,
-// listening on 127.0.0.1 on a free port and on a unix socket in that
-// directory. It is created by initdb and removed by stop.
-type pgCluster struct {
-	bin    string // directory of initdb, pg_ctl, postgres
-	dir    string // temporary directory: data/, the socket, the log
-	port   int
-	asUser string // OS user to run the server as ("" = the current user)
-	log    *slog.Logger
-}
+// ErrNoPostgres is returned when no PostgreSQL server binaries are
+// installed.
+var ErrNoPostgres = pgtest.ErrNoPostgres
 
 // findPostgres returns the bin directory of the newest PostgreSQL installed
-// the Debian way (/usr/lib/postgresql/<version>/bin), or ErrNoPostgres.
-func findPostgres() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	var best string
-	bestV := -1.0
-	for _, d := range dirs {
-		ok := true
-		for _, b := range []string{"initdb", "pg_ctl", "postgres"} {
-			if _, err := os.Stat(filepath.Join(d, b)); err != nil {
-				ok = false
-			}
-		}
-		v, err := strconv.ParseFloat(filepath.Base(filepath.Dir(d)), 64)
-		if ok && err == nil && v > bestV {
-			best, bestV = d, v
-		}
-	}
-	if best == "" {
-		return "", ErrNoPostgres
-	}
-	return best, nil
+// the Debian way, or ErrNoPostgres.
+func findPostgres() (string, error) { return pgtest.Find() }
+
+// benchSettings are what a benchmark of a non-durable embedded store would
+// set: no fsync (Badger here does not sync per commit either), memory for
+// sorts and index builds. Everything else is PostgreSQL's default.
+var benchSettings = []string{"fsync=off", "synchronous_commit=off", "full_page_writes=off",
+	"shared_buffers=1GB", "work_mem=256MB", "maintenance_work_mem=1GB", "max_wal_size=8GB"}
+
+// pgCluster is the private cluster the PostgreSQL rows run on (started by
+// internal/pgtest, as the tests' clusters are).
+type pgCluster struct {
+	c   *pgtest.Cluster
+	log *slog.Logger
 }
 
-// startPostgres creates and starts a private cluster. PostgreSQL refuses to
-// run as root, so as root the cluster belongs to the "postgres" OS user that
-// Debian's package creates, and its commands run through runuser. The caller
-// must call stop, also on error paths; a failed start cleans up itself.
-func startPostgres(ctx context.Context, log *slog.Logger) (c *pgCluster, err error) {
-	bin, err := findPostgres()
+// startPostgres creates and starts a private cluster on loopback. The caller
+// must call stop; a failed start cleans up itself.
+func startPostgres(ctx context.Context, log *slog.Logger) (*pgCluster, error) {
+	c, err := pgtest.StartWith(ctx, benchSettings)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "whosedata-bench-pg-")
-	if err != nil {
-		return nil, err
-	}
-	c = &pgCluster{bin: bin, dir: dir, log: log}
-	defer func() {
-		if err != nil {
-			c.stop()
-			c = nil
-		}
-	}()
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return c, fmt.Errorf("running as root, PostgreSQL needs the postgres OS user (created by apt-get install postgresql): %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			return c, err
-		}
-		c.asUser = "postgres"
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return c, err
-	}
-	if out, err := c.run(ctx, "initdb", "-D", c.data(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
-		return c, fmt.Errorf("initdb: %w\n%s", err, out)
-	}
-	c.port, err = freePort()
-	if err != nil {
-		return c, err
-	}
-	// Settings a benchmark of a non-durable embedded store would use: no
-	// fsync (Badger here does not sync per commit either), memory for sorts
-	// and index builds. Everything else is PostgreSQL's default.
-	opts := strings.Join([]string{
-		"-h 127.0.0.1", "-p " + strconv.Itoa(c.port), "-k " + c.dir,
-		"-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
-		"-c shared_buffers=1GB", "-c work_mem=256MB", "-c maintenance_work_mem=1GB", "-c max_wal_size=8GB",
-	}, " ")
-	if out, err := c.run(ctx, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "postgres.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
-		return c, fmt.Errorf("pg_ctl start: %w\n%s", err, out)
-	}
-	log.Info("postgres started", "bin", bin, "port", c.port, "dir", dir)
-	return c, nil
+	log.Info("postgres started", "port", c.Port, "dir", c.SocketDir())
+	return &pgCluster{c: c, log: log}, nil
 }
 
-func (c *pgCluster) data() string { return filepath.Join(c.dir, "data") }
-
-// run runs one of the cluster's programs as the cluster's OS user.
-func (c *pgCluster) run(ctx context.Context, prog string, args ...string) ([]byte, error) {
-	name := filepath.Join(c.bin, prog)
-	if c.asUser != "" {
-		args = append([]string{"-u", c.asUser, "--", name}, args...)
-		name = "runuser"
-	}
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = c.dir
-	return cmd.CombinedOutput()
-}
-
-// stop shuts the server down (fast mode) and removes the directory. It runs
-// on its own deadline, so it also works once the benchmark's context is
-// cancelled.
-func (c *pgCluster) stop() {
-	if c == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := os.Stat(filepath.Join(c.data(), "postmaster.pid")); err == nil {
-		if out, err := c.run(ctx, "pg_ctl", "-D", c.data(), "-m", "fast", "-w", "stop"); err != nil {
-			c.log.Warn("postgres did not stop", "err", err, "output", string(out))
-		}
-	}
-	if err := os.RemoveAll(c.dir); err != nil {
-		c.log.Warn("cannot remove the postgres directory", "dir", c.dir, "err", err)
+// stop shuts the server down and removes its directory, on its own
+// deadline, so it also works once the benchmark's context is cancelled.
+func (p *pgCluster) stop() {
+	if p != nil {
+		p.c.Stop()
 	}
 }
 
 // connect opens a connection over the unix socket.
-func (c *pgCluster) connect(ctx context.Context) (*pgx.Conn, error) {
-	return pgx.Connect(ctx, fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", c.dir, c.port))
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+func (p *pgCluster) connect(ctx context.Context) (*pgx.Conn, error) {
+	return pgx.Connect(ctx, fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", p.c.SocketDir(), p.c.Port))
 }
 
 // The relational schema a competent engineer would write for these queries:

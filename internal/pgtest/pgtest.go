@@ -30,12 +30,18 @@ var ErrNoPostgres = errors.New("PostgreSQL is not installed (on Debian or Ubuntu
 
 // Cluster is a running private cluster.
 type Cluster struct {
-	bin    string
-	dir    string
-	Port   int
-	asUser string
-	dbs    atomic.Int64
+	bin      string
+	dir      string
+	Port     int
+	asUser   string
+	dbs      atomic.Int64
+	settings []string
 }
+
+// TestSettings are the server settings Start uses: no fsync (the tests kill
+// whosedata, not the machine) and room for many connections (every store
+// pins a few).
+var TestSettings = []string{"fsync=off", "full_page_writes=off", "max_connections=400", "shared_buffers=64MB"}
 
 // Find returns the bin directory of the newest PostgreSQL installed the
 // Debian way (/usr/lib/postgresql/<version>/bin), or ErrNoPostgres.
@@ -60,9 +66,13 @@ func Find() (string, error) {
 	return best, nil
 }
 
-// Start creates and starts a cluster. The caller must call Stop, also when
-// Start fails part-way (Stop of a nil cluster does nothing).
-func Start(ctx context.Context) (c *Cluster, err error) {
+// Start creates and starts a cluster with TestSettings. The caller must call
+// Stop, also when Start fails part-way (Stop of a nil cluster does nothing).
+func Start(ctx context.Context) (*Cluster, error) { return StartWith(ctx, TestSettings) }
+
+// StartWith is Start with the server settings given (name=value, passed to
+// the server as -c name=value).
+func StartWith(ctx context.Context, settings []string) (c *Cluster, err error) {
 	bin, err := Find()
 	if err != nil {
 		return nil, err
@@ -71,7 +81,7 @@ func Start(ctx context.Context) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{bin: bin, dir: dir}
+	c = &Cluster{bin: bin, dir: dir, settings: settings}
 	defer func() {
 		if err != nil {
 			c.Stop()
@@ -104,13 +114,11 @@ func Start(ctx context.Context) (c *Cluster, err error) {
 
 // StartServer starts the cluster's server (again, after StopServer).
 func (c *Cluster) StartServer(ctx context.Context) error {
-	// Test settings: no fsync (the tests kill whosedata, not the machine),
-	// room for many connections (every store pins a few).
-	opts := strings.Join([]string{
-		"-h 127.0.0.1", "-p " + strconv.Itoa(c.Port), "-k " + c.dir,
-		"-c fsync=off", "-c full_page_writes=off", "-c max_connections=400", "-c shared_buffers=64MB",
-	}, " ")
-	if out, err := c.run(ctx, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "postgres.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
+	opts := []string{"-h 127.0.0.1", "-p " + strconv.Itoa(c.Port), "-k " + c.dir}
+	for _, kv := range c.settings {
+		opts = append(opts, "-c "+kv)
+	}
+	if out, err := c.run(ctx, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "postgres.log"), "-o", strings.Join(opts, " "), "-w", "-t", "60", "start"); err != nil {
 		return fmt.Errorf("pg_ctl start: %w\n%s", err, out)
 	}
 	return nil
@@ -137,6 +145,10 @@ func (c *Cluster) run(ctx context.Context, prog string, args ...string) ([]byte,
 	cmd.Dir = c.dir
 	return cmd.CombinedOutput()
 }
+
+// SocketDir is the directory of the server's unix socket (a host for
+// connections that skip TCP).
+func (c *Cluster) SocketDir() string { return c.dir }
 
 // URL is the postgres:// URL of database db (postgres: the default one).
 func (c *Cluster) URL(db string) string {
