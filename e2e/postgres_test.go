@@ -1,13 +1,10 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,20 +81,7 @@ func TestPostgresStoreVerbs(t *testing.T) {
 // whosedataEnv is whosedata with extra environment variables.
 func whosedataEnv(t *testing.T, extra []string, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(cleanEnv(t), extra...)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String()}
-	if x, ok := errors.AsType[*exec.ExitError](err); ok {
-		r.code = x.ExitCode()
-	} else if err != nil {
-		t.Fatalf("whosedata %s: %v", strings.Join(args, " "), err)
-	}
-	return r
+	return runWhosedata(t, "", extra, args...)
 }
 
 // TestPostgresOutage stops PostgreSQL under a running server: the server
