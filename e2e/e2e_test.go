@@ -68,10 +68,17 @@ type result struct {
 // so that the user's WHOSEDATA_* variables cannot leak in.
 func whosedata(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
+	return runWhosedata(t, stdin, nil, args...)
+}
+
+// runWhosedata runs the command with args and stdin in a clean environment
+// plus extra (NAME=value entries), within two minutes.
+func runWhosedata(t *testing.T, stdin string, extra []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = cleanEnv(t)
+	cmd.Env = append(cleanEnv(t), extra...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -81,12 +81,13 @@ var readmeCommands = map[string]readmeCommand{
 	"bin/whosedata export --format json > graph.json":                                                         {check: checkExportLine},
 	"bin/whosedata verify": {check: checkVerifyLine},
 	"bin/whosedata backup store.bak && bin/whosedata restore --data restored store.bak": {check: checkBackupRestore},
-	"bin/whosedata help":                                                        {check: checkHelpLine},
+	"bin/whosedata help": {check: checkHelpLine},
+	`bin/whosedata load --format hf fixtures/hf && bin/whosedata query '{ lineage(entity: "TheBloke/zephyr-7B-beta-GGUF", direction: UPSTREAM) { entity { name } depth path { type method: attribute(key: "method") } } }'`: {check: checkHFLine},
 	"bin/whosedata compliance stable-diffusion":                                 {check: checkComplianceLine},
 	"bin/whosedata compliance llama --use ACADEMIC --as-of 2023-06 --json":      {check: checkComplianceJSONLine},
 	`bin/whosedata compliance bigai-7b --min-status ASSERTED || echo "exit $?"`: {check: checkComplianceExitLine},
-	"make build && bin/whosedata bench --json results.json":                     {skip: "the full benchmark takes about 9 minutes; the --check line runs the same code at a small size"},
-	"bin/whosedata bench --check --entities 2000 --statements 8000":             {check: checkBenchLine},
+	"make build && bin/whosedata-bench --json results.json":                     {skip: "the full benchmark takes about 20 minutes; the --check line runs the same code at a small size"},
+	"bin/whosedata-bench --check --entities 1000 --statements 4000":             {run: runBenchLine},
 }
 
 // TestReadmeQueries runs every graphql block of README.md against a server
@@ -524,8 +525,15 @@ func checkMicrosoftDisputes(c *checker, a jv) {
 		}
 	}
 	for _, n := range nodes {
-		if attribute(n, "status") == "" {
-			c.errorf("dispute %s has no status attribute", n.str("key"))
+		if n.str("disputeStatus") == "" {
+			c.errorf("dispute %s has no status", n.str("key"))
+		}
+	}
+	for key, want := range map[string]string{"musk-v-microsoft-twitter-data": "THREATENED", "nyt-v-microsoft-openai": "ONGOING"} {
+		for _, n := range having(nodes, "key", key) {
+			if got := n.str("disputeStatus"); got != want {
+				c.errorf("%s: disputeStatus %s, want %s", key, got, want)
+			}
 		}
 	}
 }
@@ -692,6 +700,10 @@ func newReadmeShell(t *testing.T, doc *readme) *readmeShell {
 		t.Fatal(err)
 	}
 	if err := os.CopyFS(filepath.Join(dir, "more"), os.DirFS(filepath.Join("testdata", "readme", "more"))); err != nil {
+		t.Fatal(err)
+	}
+	// The README's lines name the checkout's bundled files (fixtures/hf).
+	if err := os.CopyFS(filepath.Join(dir, "fixtures", "hf"), os.DirFS(filepath.Join("..", "fixtures", "hf"))); err != nil {
 		t.Fatal(err)
 	}
 	return sh
@@ -864,6 +876,51 @@ func checkLoadLine(t *testing.T, sh *readmeShell, r result) {
 	}
 }
 
+// checkHFLine: the quantized Zephyr is a quantization of Zephyr, itself a
+// fine-tune of Mistral 7B trained on UltraChat: the lineage names each with
+// its depth and the method the cards give.
+func checkHFLine(t *testing.T, _ *readmeShell, r result) {
+	mustSucceed(t, r)
+	var q struct {
+		Data struct {
+			Lineage []struct {
+				Entity struct{ Name string }
+				Depth  int
+				Path   []struct{ Type, Method string }
+			}
+		}
+	}
+	_, body, _ := strings.Cut(r.stdout, "\n")
+	if err := json.Unmarshal([]byte(body), &q); err != nil {
+		t.Fatalf("the query printed no JSON after the load's summary: %v\n%s", err, r.stdout)
+	}
+	if !strings.HasPrefix(r.stdout, "loaded 7 files: ") {
+		t.Errorf("load printed %q, want a summary of the 7 cards", r.stdout)
+	}
+	depth := map[string]int{}
+	for _, h := range q.Data.Lineage {
+		depth[h.Entity.Name] = h.Depth
+		if h.Entity.Name == "HuggingFaceH4/zephyr-7b-beta" && (len(h.Path) != 1 || h.Path[0].Type != "FINE_TUNED_FROM" || h.Path[0].Method != "quantized") {
+			t.Errorf("Zephyr is reached by %+v, want one FINE_TUNED_FROM with method quantized", h.Path)
+		}
+	}
+	for name, want := range map[string]int{"HuggingFaceH4/zephyr-7b-beta": 1, "mistralai/Mistral-7B-v0.1": 2} {
+		if depth[name] != want {
+			t.Errorf("upstream of the GGUF: %s at depth %d, want %d\n%s", name, depth[name], want, r.stdout)
+		}
+	}
+	// UltraChat is the card's own dataset (HuggingFaceH4/ultrachat_200k), or
+	// the Data Provenance record it resolves to when the bundled data is in
+	// the store.
+	ultra := false
+	for name, d := range depth {
+		ultra = ultra || (strings.Contains(strings.ToLower(name), "ultrachat") && d == 1)
+	}
+	if !ultra {
+		t.Errorf("upstream of the GGUF lacks UltraChat at depth 1:\n%s", r.stdout)
+	}
+}
+
 // checkStatsQuery: the query verb's counts are those of the stats verb.
 func checkStatsQuery(t *testing.T, sh *readmeShell, r result) {
 	mustSucceed(t, r)
@@ -943,7 +1000,7 @@ func checkHelpLine(t *testing.T, _ *readmeShell, r result) {
 			verbs[f[0]] = true
 		}
 	}
-	for _, v := range []string{"serve", "load", "query", "export", "verify", "stats", "backup", "restore", "bench"} {
+	for _, v := range []string{"serve", "load", "query", "export", "verify", "stats", "backup", "restore"} {
 		if !verbs[v] {
 			t.Errorf("help does not list %s", v)
 		}
@@ -953,12 +1010,21 @@ func checkHelpLine(t *testing.T, _ *readmeShell, r result) {
 	}
 }
 
-// checkBenchLine: the correctness run passes and prints every workload.
-func checkBenchLine(t *testing.T, _ *readmeShell, r result) {
+// runBenchLine runs the line with bin/whosedata-bench (built beside the
+// package's whosedata, which it finds there) in the readme shell: the
+// correctness run passes and prints every workload.
+func runBenchLine(t *testing.T, sh *readmeShell, line string) {
+	link := filepath.Join(sh.dir, "bin", "whosedata-bench")
+	if _, err := os.Lstat(link); err != nil {
+		if err := os.Symlink(benchCommand(t), link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := sh.bash(t, line)
 	mustSucceed(t, r)
-	for _, row := range []string{"load", "lineage_down", "lineage_up", "lineage_down_asof", "lineage_up_asof", "paths", "entity_http", "serve"} {
+	for _, row := range benchRows {
 		if !strings.Contains(r.stdout, " "+row+" ") {
-			t.Errorf("bench --check lacks the %s row:\n%s", row, r.stdout)
+			t.Errorf("whosedata-bench --check lacks the %s row:\n%s", row, r.stdout)
 		}
 	}
 }

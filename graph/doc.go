@@ -102,7 +102,11 @@
 //	types.go, date.go, names.go  domain types, enums, partial dates, key and name rules
 //	errors.go                    sentinel errors (test with errors.Is)
 //	keys.go                      the key schema: every prefix, its layout and what it serves
-//	kv.go                        the narrow boundary to Badger (and the bulk-write journal)
+//	kv_store.go                  the store's side of the engine boundary (package kv): journal and first-load marker
+//	kv.go, postgres.go           the engines: Badger (on disk, memory:) and a postgres:// table
+//	store_url.go                 OpenURL: a directory, memory: or postgres://
+//	store_follow.go              several processes on one store: the commit counter and the follower
+//	copy.go                      Copy: one store into an empty one, streaming
 //	kv_bulk.go                   staged writes: a large import in chunks, with its undo record
 //	records.go                   stored record encodings
 //	store.go                     Open, Close, Backup, Restore, the writer lock

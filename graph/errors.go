@@ -39,6 +39,10 @@ var (
 	// ErrNoSpace is returned by a write that the disk has no room for: it
 	// is refused before anything of it is written.
 	ErrNoSpace = errors.New("no space for the write")
+	// ErrUnavailable is returned while the storage cannot be reached (a
+	// PostgreSQL server that is down or unreachable) and when a commit kept
+	// losing to other processes' writes; the same call may succeed later.
+	ErrUnavailable = errors.New("storage unavailable")
 )
 
 // fieldError is an error about one field of an input: Import puts the field

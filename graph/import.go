@@ -105,9 +105,23 @@ func (s *Store) ImportStream(ctx context.Context, src Stream) (ImportResult, err
 		return ImportResult{}, err
 	}
 	im := &importer{s: s, ctx: ctx, now: s.now().UTC(), g: s.current(), fresh: s.nextEnt == 1, chunk: cmp.Or(s.chunk, importChunk)}
-	if st, ok := s.kv.(kvStager); ok {
-		im.stager = st
+	st, ok := s.kv.(stager)
+	if !ok || !st.stageable() {
+		// One commit, retried as any write when another process wins.
+		err := s.updateLocked(ctx, func(t *wtx) error {
+			im.reset(t)
+			if err := im.run(src); err != nil {
+				return err
+			}
+			im.countRelations()
+			return nil
+		})
+		if err != nil {
+			return ImportResult{}, err
+		}
+		return im.res, nil
 	}
+	im.stager = st
 	im.begin()
 	err := im.run(src)
 	if err == nil {
@@ -119,6 +133,13 @@ func (s *Store) ImportStream(ctx context.Context, src Stream) (ImportResult, err
 	}
 	renewReads(ctx)
 	return im.res, nil
+}
+
+// stager is the engine side of a staged write (kv_bulk.go).
+type stager interface {
+	stageable() bool
+	beginStaged(ctx context.Context, fresh bool) (*stage, error)
+	recoverStaged(ctx context.Context) (bool, error)
 }
 
 // importChunk is how many items an import applies in memory before it
@@ -135,8 +156,8 @@ type importer struct {
 	g      *memGraph // the cache version the current chunk builds on
 	fresh  bool      // the store held nothing when the import began
 	chunk  int       // items per chunk
-	stager kvStager  // nil: the engine writes an import in one commit
-	stage  kvStage   // the staged write, once a first chunk is written
+	stager stager    // nil: the import is one commit
+	stage  *stage    // the staged write, once a first chunk is written
 	t      *wtx
 	done   func() // releases t's snapshot
 	items  int    // items applied in t
@@ -156,12 +177,18 @@ type importEvents struct {
 // begin opens the transaction of the next chunk on a snapshot that shows
 // every chunk written so far.
 func (im *importer) begin() {
-	r, done := im.s.kv.snapshot()
+	r, done := im.s.kv.snapshot(im.ctx)
 	im.t = newWtx(im.s, r, im.g)
 	im.t.now = im.now
 	im.t.known = im.known
 	im.done = done
 	im.items = 0
+}
+
+// reset starts the import again in t, the transaction of a one-commit
+// import (run again when the commit lost to another process).
+func (im *importer) reset(t *wtx) {
+	im.t, im.res, im.events, im.known, im.items, im.seen = t, ImportResult{}, nil, nil, 0, 0
 }
 
 // step counts one item; it checks ctx now and then and writes the chunk out
@@ -275,13 +302,13 @@ func (im *importer) flush() error {
 	im.countRelations()
 	ops := im.t.ops()
 	if im.stage == nil {
-		st, err := im.stager.beginStaged(im.fresh)
+		st, err := im.stager.beginStaged(im.ctx, im.fresh)
 		if err != nil {
 			return im.s.stageFailed(err)
 		}
 		im.stage = st
 	}
-	if err := im.stage.apply(ops); err != nil {
+	if err := im.stage.apply(im.ctx, ops); err != nil {
 		return im.s.stageFailed(err)
 	}
 	im.advance()
@@ -315,18 +342,24 @@ func (im *importer) finish() error {
 		// Everything fit in one chunk: one atomic commit, as any write.
 		im.done()
 		im.done = nil
-		apply := s.kv.apply
-		if t.fresh {
-			apply = s.kv.applyFirst
-		}
-		if err := apply(ops); err != nil {
+		if err := s.kv.commit(im.ctx, im.fresh, func(r kvReader) ([]kvOp, error) {
+			head, err := readHead(r)
+			if err != nil {
+				return nil, err
+			}
+			if head != s.head {
+				// Staged writes are for a store no other process writes.
+				return nil, errStale
+			}
+			return append(ops, headOp(head+1)), nil
+		}); err != nil {
 			return s.commitFailed(err)
 		}
 	} else {
-		if err := im.stage.apply(ops); err != nil {
+		if err := im.stage.apply(im.ctx, append(ops, headOp(s.head+1))); err != nil {
 			return s.stageFailed(err)
 		}
-		if err := im.stage.commit(); err != nil {
+		if err := im.stage.commit(im.ctx); err != nil {
 			// Every chunk is written but the undo record may remain:
 			// open forgets or applies it, so the store waits for that.
 			im.stage = nil
@@ -338,6 +371,7 @@ func (im *importer) finish() error {
 		im.done()
 		im.done = nil
 	}
+	s.head++
 	im.advance()
 	s.publish(im.g)
 	return nil
@@ -355,7 +389,7 @@ func (im *importer) fail() {
 	}
 	st := im.stage
 	im.stage = nil
-	if err := st.abort(); err != nil {
+	if err := st.abort(im.ctx); err != nil {
 		im.s.broken = fmt.Errorf("undoing a failed import failed part-way (%w); reopen the store to finish undoing it", err)
 		im.s.log.Error("undoing a failed import failed part-way; the store is read-only until it is reopened", "store", im.s.where(), "err", err)
 	}
@@ -384,12 +418,12 @@ func (s *Store) commitFailed(err error) error {
 
 // recoverImport, on open, undoes a staged import that a crash interrupted,
 // or forgets the undo record of one that had committed.
-func (s *Store) recoverImport() error {
-	st, ok := s.kv.(kvStager)
+func (s *Store) recoverImport(ctx context.Context) error {
+	st, ok := s.kv.(stager)
 	if !ok {
 		return nil
 	}
-	found, err := st.recoverStaged()
+	found, err := st.recoverStaged(ctx)
 	if err != nil {
 		return fmt.Errorf("settle an interrupted import: %w", err)
 	}

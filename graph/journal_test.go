@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,7 +21,7 @@ func TestJournalReplayAfterCrash(t *testing.T) {
 	}
 	var ops []kvOp
 	s.wmu.Lock()
-	err = s.kv.view(func(r kvReader) error {
+	err = s.kv.view(ctx, func(r kvReader) error {
 		tx := newWtx(s, r, s.current())
 		for _, in := range []EntityInput{{Key: "reddit", Kind: Organization, Name: "Reddit"}, {Key: "reddit-posts", Kind: Dataset, Name: "Reddit posts"}} {
 			if _, _, err := tx.upsertEntity("", in); err != nil {
@@ -39,15 +38,17 @@ func TestJournalReplayAfterCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.kv.(*badgerEngine).setOne(journalPartKey(0), encodeOps(ops)); err != nil {
+	j := s.kv.(*journaled)
+	if err := j.setOne(ctx, journalPartKey(0), encodeOps(ops)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.kv.(*badgerEngine).setOne(metaKey("journal"), binary.BigEndian.AppendUint32(nil, 1)); err != nil {
+	if err := j.setOne(ctx, metaKey("journal"), binary.BigEndian.AppendUint32(nil, 1)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.kv.(*badgerEngine).writeBatch(ops[:len(ops)/2]); err != nil {
+	if err := j.writeChunked(ctx, ops[:len(ops)/2]); err != nil {
 		t.Fatal(err)
 	}
+	s.stop()
 	s.kv.close() // the crash: no Store.Close, the rest never written
 
 	s, err = Open(dir, nil)
@@ -90,7 +91,7 @@ func TestFirstLoadUndoneAfterCrash(t *testing.T) {
 	}
 	var ops []kvOp
 	s.wmu.Lock()
-	err = s.kv.view(func(r kvReader) error {
+	err = s.kv.view(ctx, func(r kvReader) error {
 		tx := newWtx(s, r, s.current())
 		if !tx.fresh {
 			t.Error("an empty store's transaction is not fresh")
@@ -112,14 +113,15 @@ func TestFirstLoadUndoneAfterCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := s.kv.(*badgerEngine)
-	if err := writeSynced(filepath.Join(dir, firstLoadMarker)); err != nil {
+	j := s.kv.(*journaled)
+	if err := j.setOne(ctx, metaKey(metaFirstLoad), nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.writeBatch(ops[:len(ops)/2]); err != nil {
+	if err := j.writeChunked(ctx, ops[:len(ops)/2]); err != nil {
 		t.Fatal(err)
 	}
-	e.close() // the crash
+	s.stop()
+	j.close() // the crash
 
 	s, err = Open(dir, nil)
 	if err != nil {
@@ -129,8 +131,13 @@ func TestFirstLoadUndoneAfterCrash(t *testing.T) {
 	if st, _ := s.Stats(ctx); st.Entities != 0 || st.Relations != 0 {
 		t.Fatalf("after the crash: %d entities, %d relations; want an empty store", st.Entities, st.Relations)
 	}
-	if _, err := os.Stat(filepath.Join(dir, firstLoadMarker)); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("marker still there: %v", err)
+	if err := s.kv.view(ctx, func(r kvReader) error {
+		if _, ok, err := r.get(metaKey(metaFirstLoad)); ok || err != nil {
+			t.Fatalf("marker still there: %v %v", ok, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
 		t.Fatalf("verify: %v %v", rep.Problems, err)

@@ -29,10 +29,16 @@ package graph
 //	0x0F   text | word | 0x00 | eN | src | id   empty                  full-text search: words of descriptions, quotes, notes, event summaries
 //
 // Meta names: "schema" holds the layout version (schemaVersion); "journal"
-// holds a bulk write in progress (see kv.go), replayed on open; "undo/h" |
-// chunk(4) and "undo/p" | chunk(4) | piece(4) hold the undo record of a
-// staged import into a store that held data, and "undo-done" marks one that
-// committed (see kv_bulk.go); open rolls back or forgets them.
+// (header: the part count) and "journal/" + part uint32 hold a bulk write in
+// progress, replayed on open; "first-load" exists while the first load of an
+// empty store is written, which open undoes if it is still there (both in
+// kv_store.go); "head" counts commits (uint64), read and written by every
+// commit, so that two processes sharing one database cannot both commit
+// on the same state and a server sees that another has written
+// (store_follow.go); "changes" holds the next change-log sequence number.
+// "undo/h" | chunk(4) and "undo/p" | chunk(4) | piece(4) hold the undo
+// record of a staged import into a store that held data, and "undo-done"
+// marks one that committed (kv_bulk.go); open rolls back or forgets them.
 
 import (
 	"encoding/binary"
@@ -79,6 +85,14 @@ type triple struct {
 }
 
 func (t triple) String() string { return fmt.Sprintf("%d-%s-%d", t.From, t.Type, t.To) }
+
+// Meta names (see the table above).
+const (
+	metaSchema    = "schema"
+	metaJournal   = "journal"
+	metaFirstLoad = "first-load"
+	metaHead      = "head"
+)
 
 func metaKey(name string) []byte { return append([]byte{pMeta}, name...) }
 

@@ -2,7 +2,7 @@ package graph
 
 import (
 	"bytes"
-	"encoding/binary"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,70 +10,38 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/whosedata/whosedata/graph/kv"
 )
 
-// kvOp is one write: a Set, or a Delete when Del is true.
-type kvOp struct {
-	Key, Value []byte
-	Del        bool
-}
-
-// kvReader reads one consistent snapshot.
-type kvReader interface {
-	// get returns the value of key; ok is false when the key is absent.
-	get(key []byte) (val []byte, ok bool, err error)
-	// scan calls fn for every key with prefix, starting at the first key >= from
-	// (from nil: the prefix itself), in key order, until fn returns false. The
-	// slices are only valid during the call.
-	scan(prefix, from []byte, keysOnly bool, fn func(k, v []byte) (bool, error)) error
-	// scanKeysBack calls fn with every key with prefix, last first, until fn
-	// returns false.
-	scanKeysBack(prefix []byte, fn func(k []byte) (bool, error)) error
-}
-
-// kvEngine is the narrow boundary between the store and the ordered key-value
-// engine underneath. Only this file knows Badger; another engine is a second
-// implementation of these methods.
-type kvEngine interface {
-	view(fn func(kvReader) error) error
-	// snapshot opens a read snapshot; done releases it.
-	snapshot() (r kvReader, done func())
-	// apply commits ops atomically: all or none are visible after a crash.
-	apply(ops []kvOp) error
-	// applyFirst is apply for a store that holds nothing but meta keys: a
-	// write too large for one transaction needs no journal, because undoing
-	// it after a crash is emptying the store (done on the next open).
-	applyFirst(ops []kvOp) error
-	// replayJournal completes an apply that a crash interrupted, or undoes an
-	// applyFirst; it reports whether there was one.
-	replayJournal() (bool, error)
-	sync() error
-	close() error
-	backup(w io.Writer) error
-	restore(r io.Reader) error
-	// collectGarbage reclaims space left by overwritten values.
-	collectGarbage() error
-}
-
-// badgerEngine is kvEngine on Badger.
-// maxInMemoryValue is Badger's largest value threshold (1 MiB); it bounds the
-// size of one record in an in-memory store.
-const maxInMemoryValue = 1 << 20
-
+// badgerEngine is kv.Engine on Badger, on disk or in memory. It is the only
+// code of the store that knows Badger; the journal and first-load protocol
+// are above it (kv_store.go).
+//
+// Writers are serialised by a mutex, so its transactions never conflict: the
+// store serialises its writers anyway, and Badger's conflict detection would
+// cost memory for nothing.
 type badgerEngine struct {
 	db       *badger.DB
 	dir      string
 	durable  bool
 	inMemory bool
+	wmu      sync.Mutex
 	bulk     atomic.Bool // a write too large for one transaction happened since open
+	closed   atomic.Bool
 }
 
-// firstLoadMarker names the file, in the store directory, that exists while
-// an applyFirst is being written.
-const firstLoadMarker = "WHOSEDATA-FIRST-LOAD"
+// maxInMemoryValue is Badger's largest value threshold (1 MiB); it bounds the
+// size of one record in an in-memory store.
+const maxInMemoryValue = 1 << 20
+
+// badgerMemTable is the memtable size; Badger bounds one transaction by 15%
+// of it.
+const badgerMemTable = 16 << 20
 
 // badgerOptions chooses Badger's settings for modest memory: small memtables
 // and caches (a claims graph is read mostly through the in-memory adjacency,
@@ -85,7 +53,7 @@ func badgerOptions(dir string, inMemory, durable bool, log *slog.Logger) badger.
 		WithSyncWrites(durable).
 		WithLogger(slogAdapter{log}).
 		WithLoggingLevel(badger.WARNING).
-		WithMemTableSize(16 << 20).
+		WithMemTableSize(badgerMemTable).
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(3).
 		WithNumLevelZeroTablesStall(8).
@@ -94,7 +62,7 @@ func badgerOptions(dir string, inMemory, durable bool, log *slog.Logger) badger.
 		WithValueThreshold(1 << 10).
 		WithValueLogFileSize(64 << 20).
 		WithNumCompactors(2).
-		WithDetectConflicts(false) // the store serialises writers itself
+		WithDetectConflicts(false) // writers are serialised by the engine
 	if inMemory {
 		// Without a value log every value lives in the LSM tree, and Badger
 		// refuses values above the threshold: raise it to its maximum.
@@ -138,22 +106,12 @@ func (e *storageError) Error() string {
 
 func (e *storageError) Unwrap() error { return e.err }
 
-// partialWriteError is a failed write that may have been applied in part: a
-// write through the journal or the first-load marker that failed after it
-// began. Open completes or undoes it, so the store must not be written to
-// before then.
-type partialWriteError struct{ err error }
-
-func (e *partialWriteError) Error() string { return "write failed part-way: " + e.err.Error() }
-
-func (e *partialWriteError) Unwrap() error { return e.err }
-
 func engineErr(op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var se *storageError
-	if errors.As(err, &se) {
+	if errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
 	return &storageError{op: op, err: err}
@@ -187,9 +145,20 @@ func removeEmptyLogs(dir string, log *slog.Logger) error {
 	return nil
 }
 
+func (e *badgerEngine) Describe() string {
+	if e.inMemory {
+		return "the in-memory store"
+	}
+	return e.dir
+}
+
+// badgerReader reads a Badger transaction.
 type badgerReader struct{ txn *badger.Txn }
 
-func (r badgerReader) get(key []byte) ([]byte, bool, error) {
+func (r badgerReader) Get(ctx context.Context, key []byte) ([]byte, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
 	it, err := r.txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, false, nil
@@ -201,26 +170,58 @@ func (r badgerReader) get(key []byte) ([]byte, bool, error) {
 	return v, err == nil, engineErr("read", err)
 }
 
-func (r badgerReader) scan(prefix, from []byte, keysOnly bool, fn func(k, v []byte) (bool, error)) error {
+func (r badgerReader) Scan(ctx context.Context, rg kv.Range, fn func(k, v []byte) (bool, error)) error {
+	lo, hi := rg.Bounds()
 	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
-	opts.PrefetchValues = !keysOnly
-	if !keysOnly {
-		opts.PrefetchSize = 64
+	opts.PrefetchValues = !rg.KeysOnly
+	opts.PrefetchSize = 64
+	opts.Reverse = rg.Reverse
+	if !rg.Reverse {
+		opts.Prefix = rg.Prefix
 	}
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
-	if from == nil {
-		from = prefix
+	switch {
+	case !rg.Reverse:
+		it.Seek(lo)
+	case hi != nil:
+		// In reverse, Seek finds the last key <= its argument; hi itself is
+		// skipped below.
+		it.Seek(hi)
+	default:
+		// No upper bound: the prefix is empty or all 0xFF bytes, and its keys
+		// are the largest there are.
+		it.Rewind()
 	}
-	for it.Seek(from); it.ValidForPrefix(prefix); it.Next() {
+	n := 0
+	for ; it.Valid(); it.Next() {
 		item := it.Item()
+		k := item.Key()
+		if rg.Reverse {
+			if hi != nil && bytes.Compare(k, hi) >= 0 {
+				continue
+			}
+			if bytes.Compare(k, lo) < 0 {
+				return nil
+			}
+		} else if hi != nil && bytes.Compare(k, hi) >= 0 {
+			return nil
+		}
+		if !bytes.HasPrefix(k, rg.Prefix) {
+			return nil
+		}
+		if n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		n++
 		more := true
 		var err error
-		if keysOnly {
-			more, err = fn(item.Key(), nil)
+		if rg.KeysOnly {
+			more, err = fn(k, nil)
 		} else if verr := item.Value(func(v []byte) error {
-			more, err = fn(item.Key(), v)
+			more, err = fn(k, v)
 			return nil
 		}); verr != nil {
 			return engineErr("read", verr)
@@ -228,140 +229,82 @@ func (r badgerReader) scan(prefix, from []byte, keysOnly bool, fn func(k, v []by
 		if err != nil || !more {
 			return err
 		}
-	}
-	return nil
-}
-
-func (r badgerReader) scanKeysBack(prefix []byte, fn func(k []byte) (bool, error)) error {
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix, opts.PrefetchValues, opts.Reverse = prefix, false, true
-	it := r.txn.NewIterator(opts)
-	defer it.Close()
-	// In reverse, Seek finds the last key <= its argument: past every key
-	// with prefix.
-	for it.Seek(append(bytes.Clone(prefix), 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)); it.ValidForPrefix(prefix); it.Next() {
-		more, err := fn(it.Item().Key())
-		if err != nil || !more {
-			return err
+		if rg.Limit > 0 && n >= rg.Limit {
+			return nil
 		}
 	}
 	return nil
 }
 
-// snapshot opens a read snapshot; done must be called to release it.
-func (e *badgerEngine) snapshot() (r kvReader, done func()) {
-	txn := e.db.NewTransaction(false)
-	return badgerReader{txn}, txn.Discard
+type badgerSnapshot struct {
+	badgerReader
 }
 
-func (e *badgerEngine) view(fn func(kvReader) error) error {
+func (s badgerSnapshot) Release() { s.txn.Discard() }
+
+// Snapshot opens a read snapshot; Release must be called to free it.
+func (e *badgerEngine) Snapshot(ctx context.Context) (kv.Snapshot, error) {
+	if e.closed.Load() {
+		return nil, kv.ErrClosed
+	}
+	return badgerSnapshot{badgerReader{e.db.NewTransaction(false)}}, nil
+}
+
+func (e *badgerEngine) View(ctx context.Context, fn func(kv.Reader) error) error {
+	if e.closed.Load() {
+		return kv.ErrClosed
+	}
 	return e.db.View(func(txn *badger.Txn) error { return fn(badgerReader{txn}) })
 }
 
-// apply writes ops in one transaction. When they do not fit in one (Badger
-// bounds a transaction by its memtable size), it writes them through the
-// journal: the whole op list is first stored under one meta key, then written
-// with a WriteBatch, then the journal is deleted. replayJournal, run on open,
-// finishes a write that a crash interrupted, so the outcome is all or none.
-func (e *badgerEngine) apply(ops []kvOp) error {
-	return engineErr("write", e.applyOps(ops, e.applyJournaled))
+// badgerTxn is a read-write Badger transaction that counts what it writes,
+// for the free-space check before the commit.
+type badgerTxn struct {
+	badgerReader
+	size int64
 }
 
-func (e *badgerEngine) applyFirst(ops []kvOp) error {
-	return engineErr("write", e.applyOps(ops, e.applyMarked))
+func (t *badgerTxn) Set(k, v []byte) error {
+	t.size += int64(len(k) + len(v) + 16)
+	return badgerWriteErr(t.txn.Set(k, v))
 }
 
-// partial marks a failure of a write that may have been applied in part.
-func partial(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &partialWriteError{err: err}
+func (t *badgerTxn) Delete(k []byte) error {
+	t.size += int64(len(k) + 16)
+	return badgerWriteErr(t.txn.Delete(k))
 }
 
-// applyMarked writes ops with a WriteBatch between creating and removing the
-// first-load marker; replayJournal empties a store that still has one.
-func (e *badgerEngine) applyMarked(ops []kvOp) error {
-	if e.inMemory {
-		return partial(e.writeBatch(ops))
+func badgerWriteErr(err error) error {
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fmt.Errorf("%w (Badger bounds a transaction by its memtable)", kv.ErrTooBig)
 	}
-	marker := filepath.Join(e.dir, firstLoadMarker)
-	if err := writeSynced(marker); err != nil {
-		// Nothing is written yet, but a marker may exist: undo on open.
-		return partial(err)
-	}
-	if err := e.writeBatch(ops); err != nil {
-		return partial(err)
-	}
-	if err := e.db.Sync(); err != nil {
-		return partial(err)
-	}
-	if err := os.Remove(marker); err != nil {
-		return partial(err)
-	}
-	return partial(syncDir(e.dir))
+	return engineErr("write", err)
 }
 
-// writeSynced creates an empty file and syncs it and its directory.
-func writeSynced(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
+func (e *badgerEngine) Update(ctx context.Context, fn func(kv.Txn) error) error {
+	if e.closed.Load() {
+		return kv.ErrClosed
+	}
+	e.wmu.Lock()
+	defer e.wmu.Unlock()
+	txn := e.db.NewTransaction(true)
+	defer txn.Discard()
+	t := &badgerTxn{badgerReader: badgerReader{txn}}
+	if err := fn(t); err != nil {
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
+	if err := e.checkSpace(t.size); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(path))
+	return engineErr("write", txn.Commit())
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
-// undoFirstLoad empties a store whose first load was interrupted, keeping
-// its meta keys; it reports whether there was one.
-func (e *badgerEngine) undoFirstLoad() (bool, error) {
-	if e.inMemory {
-		return false, nil
-	}
-	marker := filepath.Join(e.dir, firstLoadMarker)
-	if _, err := os.Stat(marker); errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	var keep []kvOp
-	err := e.view(func(r kvReader) error {
-		return r.scan([]byte{pMeta}, nil, false, func(k, v []byte) (bool, error) {
-			keep = append(keep, kvOp{Key: bytes.Clone(k), Value: bytes.Clone(v)})
-			return true, nil
-		})
-	})
-	if err != nil {
-		return false, err
-	}
-	if err := e.db.DropAll(); err != nil {
-		return false, err
-	}
-	if err := e.writeBatch(keep); err != nil {
-		return false, err
-	}
-	if err := e.db.Sync(); err != nil {
-		return false, err
-	}
-	if err := os.Remove(marker); err != nil {
-		return false, err
-	}
-	return true, syncDir(e.dir)
+// Limits reports Badger's bound on one transaction: 15% of the memtable.
+func (e *badgerEngine) Limits() kv.Limits {
+	return kv.Limits{MaxTxnBytes: 15 * badgerMemTable / 100, MaxTxnOps: int(e.db.MaxBatchCount())}
 }
 
 // Free space a write needs. Badger writes through memory-mapped logs, and
@@ -372,17 +315,13 @@ func (e *badgerEngine) undoFirstLoad() (bool, error) {
 // batch, and the log it goes through) plus a margin for Badger's own files.
 const spaceMargin = 8 << 20
 
-func (e *badgerEngine) checkSpace(ops []kvOp) error {
+func (e *badgerEngine) checkSpace(size int64) error {
 	if e.inMemory {
 		return nil
 	}
 	free := freeSpace(e.dir)
 	if free < 0 {
 		return nil
-	}
-	var size int64
-	for _, op := range ops {
-		size += int64(len(op.Key) + len(op.Value) + 16)
 	}
 	if need := 3*size + spaceMargin; free < need {
 		return fmt.Errorf("%w: not enough disk space in %s: %s free, and this write of %s needs about %s (free some space or use a larger disk)",
@@ -401,86 +340,28 @@ func formatBytes(n int64) string {
 	return fmt.Sprintf("%d KiB", n>>10)
 }
 
-func (e *badgerEngine) applyOps(ops []kvOp, tooBig func([]kvOp) error) error {
-	if len(ops) == 0 {
-		return nil
+// WriteBatch writes ops with Badger's WriteBatch, faster than transactions
+// for a bulk load and not atomic; synced when the store is durable.
+func (e *badgerEngine) WriteBatch(ctx context.Context, ops []kv.Op) error {
+	if e.closed.Load() {
+		return kv.ErrClosed
 	}
-	if err := e.checkSpace(ops); err != nil {
+	var size int64
+	for _, op := range ops {
+		size += int64(len(op.Key) + len(op.Value) + 16)
+	}
+	if err := e.checkSpace(size); err != nil {
 		return err
 	}
-	txn := e.db.NewTransaction(true)
-	defer txn.Discard()
-	for _, op := range ops {
-		var err error
-		if op.Del {
-			err = txn.Delete(op.Key)
-		} else {
-			err = txn.Set(op.Key, op.Value)
-		}
-		if errors.Is(err, badger.ErrTxnTooBig) {
-			txn.Discard()
-			return tooBig(ops)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return txn.Commit()
-}
-
-func (e *badgerEngine) applyJournaled(ops []kvOp) error {
-	if e.inMemory {
-		// Nothing survives a crash of an in-memory store, so there is
-		// nothing for a journal to complete.
-		return partial(e.writeBatch(ops))
-	}
-	journal := encodeOps(ops)
-	// The journal may exceed one transaction too; it is split into parts
-	// written one transaction each, and only the final count key makes the
-	// journal valid.
-	const part = 512 << 10
-	n := 0
-	for off := 0; off < len(journal); off += part {
-		end := min(off+part, len(journal))
-		if err := e.setOne(journalPartKey(n), journal[off:end]); err != nil {
-			// Parts without a header are ignored on open, but they are
-			// still there: keep the store read-only until then.
-			return partial(err)
-		}
-		n++
-	}
-	// The parts must be on disk before the header that makes them valid.
-	if err := e.db.Sync(); err != nil {
-		return partial(err)
-	}
-	if err := e.setOne(metaKey("journal"), binary.BigEndian.AppendUint32(nil, uint32(n))); err != nil {
-		return partial(err)
-	}
-	if err := e.db.Sync(); err != nil {
-		return partial(err)
-	}
-	if err := e.writeBatch(ops); err != nil {
-		return partial(err)
-	}
-	if err := e.db.Sync(); err != nil {
-		return partial(err)
-	}
-	return partial(e.clearJournal(n))
-}
-
-func journalPartKey(i int) []byte {
-	return binary.BigEndian.AppendUint32(metaKey("journal/"), uint32(i))
-}
-
-func (e *badgerEngine) setOne(k, v []byte) error {
-	return e.db.Update(func(txn *badger.Txn) error { return txn.Set(k, v) })
-}
-
-func (e *badgerEngine) writeBatch(ops []kvOp) error {
 	e.bulk.Store(true)
 	wb := e.db.NewWriteBatch()
 	defer wb.Cancel()
-	for _, op := range ops {
+	for i, op := range ops {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		var err error
 		if op.Del {
 			err = wb.Delete(op.Key)
@@ -488,91 +369,57 @@ func (e *badgerEngine) writeBatch(ops []kvOp) error {
 			err = wb.Set(op.Key, op.Value)
 		}
 		if err != nil {
-			return err
+			return engineErr("write", err)
 		}
 	}
 	if err := wb.Flush(); err != nil {
-		return err
+		return engineErr("write", err)
 	}
 	if e.durable {
-		return e.db.Sync()
+		return engineErr("sync", e.db.Sync())
 	}
 	return nil
 }
 
-func (e *badgerEngine) clearJournal(n int) error {
-	return e.db.Update(func(txn *badger.Txn) error {
-		if err := txn.Delete(metaKey("journal")); err != nil {
-			return err
-		}
-		for i := 0; i < n; i++ {
-			if err := txn.Delete(journalPartKey(i)); err != nil {
-				return err
-			}
-		}
-		return nil
+// DropAllExcept empties the store but for the keys with prefix keep.
+func (e *badgerEngine) DropAllExcept(ctx context.Context, keep []byte) error {
+	var kept []kv.Op
+	err := e.View(ctx, func(r kv.Reader) error {
+		return r.Scan(ctx, kv.Range{Prefix: keep}, func(k, v []byte) (bool, error) {
+			kept = append(kept, kv.Op{Key: bytes.Clone(k), Value: bytes.Clone(v)})
+			return true, nil
+		})
 	})
-}
-
-// replayJournal completes a journaled write left by a crash. It reports
-// whether there was one.
-func (e *badgerEngine) replayJournal() (bool, error) {
-	if undone, err := e.undoFirstLoad(); err != nil || undone {
-		return undone, err
-	}
-	var parts [][]byte
-	var n uint32
-	err := e.db.View(func(txn *badger.Txn) error {
-		r := badgerReader{txn}
-		v, ok, err := r.get(metaKey("journal"))
-		if err != nil || !ok {
-			return err
-		}
-		if len(v) != 4 {
-			return fmt.Errorf("journal header is %d bytes, want 4", len(v))
-		}
-		n = binary.BigEndian.Uint32(v)
-		for i := 0; i < int(n); i++ {
-			p, ok, err := r.get(journalPartKey(i))
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return fmt.Errorf("journal part %d of %d is missing", i, n)
-			}
-			parts = append(parts, p)
-		}
-		return nil
-	})
-	if err != nil || n == 0 {
-		return false, err
-	}
-	ops, err := decodeOps(bytes.Join(parts, nil))
 	if err != nil {
-		return false, fmt.Errorf("journal: %w", err)
+		return err
 	}
-	if err := e.writeBatch(ops); err != nil {
-		return false, err
+	if err := e.db.DropAll(); err != nil {
+		return engineErr("drop", err)
 	}
-	return true, e.clearJournal(int(n))
+	if err := e.WriteBatch(ctx, kept); err != nil {
+		return err
+	}
+	return e.Sync(ctx)
 }
 
-func (e *badgerEngine) sync() error { return engineErr("sync", e.db.Sync()) }
+func (e *badgerEngine) Sync(ctx context.Context) error { return engineErr("sync", e.db.Sync()) }
 
-func (e *badgerEngine) backup(w io.Writer) error {
+func (e *badgerEngine) Backup(ctx context.Context, w io.Writer) error {
 	_, err := e.db.Backup(w, 0)
 	return engineErr("backup", err)
 }
 
-func (e *badgerEngine) restore(r io.Reader) error { return engineErr("restore", e.db.Load(r, 64)) }
+func (e *badgerEngine) Restore(ctx context.Context, r io.Reader) error {
+	return engineErr("restore", e.db.Load(r, 64))
+}
 
-// collectGarbage rewrites value-log files that are at least half garbage,
+// CollectGarbage rewrites value-log files that are at least half garbage,
 // until none is left (at most 16 files a round).
-func (e *badgerEngine) collectGarbage() error {
+func (e *badgerEngine) CollectGarbage(ctx context.Context) error {
 	if e.inMemory {
 		return nil
 	}
-	for i := 0; i < 16; i++ {
+	for i := 0; i < 16 && ctx.Err() == nil; i++ {
 		err := e.db.RunValueLogGC(0.5)
 		if errors.Is(err, badger.ErrNoRewrite) || errors.Is(err, badger.ErrRejected) {
 			return nil
@@ -584,10 +431,13 @@ func (e *badgerEngine) collectGarbage() error {
 	return nil
 }
 
-// close settles the tree after bulk writes before closing: compacting it
+// Close settles the tree after bulk writes before closing: compacting it
 // now, while the writer's memory is free anyway, spares the next open (a
 // server, often) from doing it while it builds its cache.
-func (e *badgerEngine) close() error {
+func (e *badgerEngine) Close() error {
+	if e.closed.Swap(true) {
+		return kv.ErrClosed
+	}
 	if e.bulk.Load() && !e.inMemory {
 		if err := e.db.Flatten(2); err != nil {
 			e.db.Close()
@@ -595,53 +445,6 @@ func (e *badgerEngine) close() error {
 		}
 	}
 	return e.db.Close()
-}
-
-func encodeOps(ops []kvOp) []byte {
-	size := 0
-	for _, op := range ops {
-		size += 1 + 2*binary.MaxVarintLen64 + len(op.Key) + len(op.Value)
-	}
-	b := make([]byte, 0, size)
-	for _, op := range ops {
-		if op.Del {
-			b = append(b, 1)
-		} else {
-			b = append(b, 0)
-		}
-		b = binary.AppendUvarint(b, uint64(len(op.Key)))
-		b = append(b, op.Key...)
-		b = binary.AppendUvarint(b, uint64(len(op.Value)))
-		b = append(b, op.Value...)
-	}
-	return b
-}
-
-func decodeOps(b []byte) ([]kvOp, error) {
-	var ops []kvOp
-	for len(b) > 0 {
-		del := b[0] == 1
-		b = b[1:]
-		k, rest, ok := cutUvarintBytes(b)
-		if !ok {
-			return nil, errors.New("truncated key")
-		}
-		v, rest, ok := cutUvarintBytes(rest)
-		if !ok {
-			return nil, errors.New("truncated value")
-		}
-		b = rest
-		ops = append(ops, kvOp{Key: k, Value: v, Del: del})
-	}
-	return ops, nil
-}
-
-func cutUvarintBytes(b []byte) (field, rest []byte, ok bool) {
-	n, w := binary.Uvarint(b)
-	if w <= 0 || uint64(len(b)-w) < n {
-		return nil, nil, false
-	}
-	return b[w : w+int(n)], b[w+int(n):], true
 }
 
 // slogAdapter routes Badger's logger to slog.

@@ -2,50 +2,33 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
-	badger "github.com/dgraph-io/badger/v4"
+	"github.com/whosedata/whosedata/graph/kv"
 )
 
-// kvStager is an optional engine capability: one logical write too large to
-// hold in memory, applied as a run of chunks that is still all or nothing.
-// An import streams its items through it, so its memory is bounded by a
-// chunk, not by the input. An engine without it imports in one commit.
+// Staged writes: one logical write too large to hold in memory, applied as
+// a run of chunks that is still all or nothing. An import streams its items
+// through one, so its memory is bounded by a chunk, not by the input.
 //
-// Between beginStaged and commitStaged or abortStaged the chunks are visible
-// to new engine views (the importer reads what earlier chunks wrote) but not
-// to the store's readers, who keep the version published before the import.
-type kvStager interface {
-	// beginStaged starts a staged write. fresh says the store holds nothing
-	// but meta keys, so undoing is emptying it and no undo record is kept.
-	beginStaged(fresh bool) (kvStage, error)
-	// recoverStaged, run on open, undoes a staged write a crash interrupted
-	// (or finishes forgetting the undo record of one that had committed); it
-	// reports whether there was one.
-	recoverStaged() (bool, error)
-}
-
-// kvStage is one staged write in progress. Every error it returns but a
-// refusal before anything was written (ErrNoSpace) is a partialWriteError:
-// the store must be reopened, which settles the write.
-type kvStage interface {
-	// apply writes one chunk, after recording how to undo it.
-	apply(ops []kvOp) error
-	// commit makes every chunk permanent.
-	commit() error
-	// abort undoes every chunk applied.
-	abort() error
-}
-
-// The undo record of a staged write into a store that held data. Before
-// chunk c is applied, the values its keys hold (or their absence) are stored
-// as op lists under undoPartKey(c, piece), each piece at most undoPiece bytes
-// and written in a transaction of its own, then undoHeadKey(c) records the
-// number of pieces: only then is the chunk written. Rolling back applies the
+// Between beginStaged and commit or abort the chunks are visible to new
+// engine views (the importer reads what earlier chunks wrote) but not to the
+// store's readers, who keep the version published before the import, and the
+// writer lock keeps every other writer of this process out. A store shared
+// with other processes (an engine that notifies of their commits) cannot keep
+// them from seeing the chunks, so it has no staged writes: an import there is
+// one commit, through the journal when it is large (see stageable).
+//
+// Into a store that held nothing but meta keys, the chunks are written
+// behind the first-load marker, which open undoes by emptying the store, as
+// for any first load. Into a store that held data, before chunk c is
+// written, the values its keys hold (or their absence) are stored as op
+// lists under undoPartKey(c, piece), each piece at most undoPiece bytes and
+// written in a transaction of its own, then undoHeadKey(c) records the number
+// of pieces: only then is the chunk written. Rolling back applies the
 // complete chunk records from the last to the first, which restores every
 // key to its value before the write however far it got, and is itself safe
 // to repeat after a crash. A chunk without its head never started.
@@ -53,64 +36,80 @@ type kvStage interface {
 // record is then only deleted.
 const undoPiece = 512 << 10
 
-// badgerStage is a staged write on Badger.
-type badgerStage struct {
-	e      *badgerEngine
+// stageable reports whether the engine takes staged writes: only one
+// process uses it.
+func (j *journaled) stageable() bool {
+	_, shared := j.e.(kv.Notifier)
+	return !shared
+}
+
+// stage is one staged write in progress. Every error its methods return
+// is a partialWriteError, but a refusal before anything of the chunk was
+// written (ErrNoSpace): the write must then be aborted, or the store
+// reopened, which settles it.
+type stage struct {
+	j      *journaled
 	fresh  bool
 	chunks uint32
 	done   bool
 	meta   []kvOp // a fresh store's meta keys when the write began, which abort restores
 }
 
-func (e *badgerEngine) beginStaged(fresh bool) (kvStage, error) {
-	if fresh && !e.inMemory {
-		// The first-load marker: a crash before commit empties the store
-		// on the next open (replayJournal), as after an applyFirst.
-		if err := writeSynced(filepath.Join(e.dir, firstLoadMarker)); err != nil {
-			return nil, partial(err)
-		}
+// beginStaged starts a staged write. fresh says the store holds nothing but
+// meta keys, so undoing is emptying it and no undo record is kept.
+func (j *journaled) beginStaged(ctx context.Context, fresh bool) (*stage, error) {
+	st := &stage{j: j, fresh: fresh}
+	if !fresh {
+		return st, nil
 	}
-	st := &badgerStage{e: e, fresh: fresh}
-	if fresh {
-		err := e.view(func(r kvReader) error {
-			return r.scan(family(pMeta), nil, false, func(k, v []byte) (bool, error) {
-				st.meta = append(st.meta, kvOp{Key: bytes.Clone(k), Value: bytes.Clone(v)})
-				return true, nil
-			})
+	if err := j.view(ctx, func(r kvReader) error {
+		return r.scan(family(pMeta), nil, false, func(k, v []byte) (bool, error) {
+			st.meta = append(st.meta, kvOp{Key: bytes.Clone(k), Value: bytes.Clone(v)})
+			return true, nil
 		})
-		if err != nil {
-			return nil, err
-		}
+	}); err != nil {
+		return nil, err
+	}
+	// A crash from here on empties the store on the next open.
+	if err := j.setOne(ctx, metaKey(metaFirstLoad), nil); err != nil {
+		return nil, partial(err)
+	}
+	if err := j.sync(ctx); err != nil {
+		return nil, partial(err)
 	}
 	return st, nil
 }
 
 var errStageDone = errors.New("the staged write is over")
 
-func (st *badgerStage) apply(ops []kvOp) error {
+// apply writes one chunk, after recording how to undo it.
+func (st *stage) apply(ctx context.Context, ops []kvOp) error {
 	if st.done {
 		return errStageDone
 	}
 	if len(ops) == 0 {
 		return nil
 	}
-	e := st.e
-	if err := e.checkSpace(ops); err != nil {
-		return err
-	}
+	// A chunk is written whole once it has begun, even if the caller gives
+	// up: abort then undoes it with the others.
+	ctx = context.WithoutCancel(ctx)
 	if !st.fresh {
-		if err := e.writeUndo(st.chunks, ops); err != nil {
+		if err := st.j.writeUndo(ctx, st.chunks, ops); err != nil {
 			return partial(err)
 		}
 	}
 	st.chunks++
-	return partial(e.writeBatch(ops))
+	err := st.j.writeChunked(ctx, ops)
+	if errors.Is(err, ErrNoSpace) {
+		return err
+	}
+	return partial(err)
 }
 
 // writeUndo stores the undo record of chunk c, which will write ops.
-func (e *badgerEngine) writeUndo(c uint32, ops []kvOp) error {
+func (j *journaled) writeUndo(ctx context.Context, c uint32, ops []kvOp) error {
 	undo := make([]kvOp, 0, len(ops))
-	err := e.view(func(r kvReader) error {
+	if err := j.view(ctx, func(r kvReader) error {
 		for _, op := range ops {
 			v, ok, err := r.get(op.Key)
 			if err != nil {
@@ -123,94 +122,104 @@ func (e *badgerEngine) writeUndo(c uint32, ops []kvOp) error {
 			}
 		}
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return err
 	}
 	rec := encodeOps(undo)
 	pieces := uint32(0)
 	for off := 0; off < len(rec); off += undoPiece {
 		end := min(off+undoPiece, len(rec))
-		if err := e.setOne(undoPartKey(c, pieces), rec[off:end]); err != nil {
+		if err := j.setOne(ctx, undoPartKey(c, pieces), rec[off:end]); err != nil {
 			return err
 		}
 		pieces++
 	}
-	if err := e.db.Sync(); err != nil {
+	// The pieces must be durable before the head that makes them valid,
+	// and the head before the chunk it undoes.
+	if err := j.sync(ctx); err != nil {
 		return err
 	}
-	if err := e.setOne(undoHeadKey(c), binary.BigEndian.AppendUint32(nil, pieces)); err != nil {
+	if err := j.setOne(ctx, undoHeadKey(c), binary.BigEndian.AppendUint32(nil, pieces)); err != nil {
 		return err
 	}
-	return e.db.Sync()
+	return j.sync(ctx)
 }
 
-func (st *badgerStage) commit() error {
+// commit makes every chunk permanent.
+func (st *stage) commit(ctx context.Context) error {
 	if st.done {
 		return errStageDone
 	}
 	st.done = true
-	e := st.e
-	if err := e.db.Sync(); err != nil {
+	ctx = context.WithoutCancel(ctx)
+	j := st.j
+	if err := j.sync(ctx); err != nil {
 		return partial(err)
 	}
 	if st.fresh {
-		if e.inMemory {
-			return nil
-		}
-		if err := os.Remove(filepath.Join(e.dir, firstLoadMarker)); err != nil {
+		if err := j.e.Update(ctx, func(tx kv.Txn) error { return tx.Delete(metaKey(metaFirstLoad)) }); err != nil {
 			return partial(err)
 		}
-		return partial(syncDir(e.dir))
+		return partial(j.sync(ctx))
 	}
 	if st.chunks == 0 {
 		return nil
 	}
-	if err := e.setOne(undoCommitKey(), nil); err != nil {
+	if err := j.setOne(ctx, undoCommitKey(), nil); err != nil {
 		return partial(err)
 	}
-	if err := e.db.Sync(); err != nil {
+	if err := j.sync(ctx); err != nil {
 		return partial(err)
 	}
-	return partial(e.dropUndo())
+	return partial(j.dropUndo(ctx))
 }
 
-func (st *badgerStage) abort() error {
+// abort undoes every chunk applied.
+func (st *stage) abort(ctx context.Context) error {
 	if st.done {
 		return errStageDone
 	}
 	st.done = true
-	e := st.e
-	if st.fresh {
-		if err := e.emptyButMeta(); err != nil {
-			return partial(err)
-		}
-		// The meta keys the chunks wrote (the change counter) go back to
-		// what they were.
-		if err := e.deleteWhere(family(pMeta), nil); err != nil {
-			return partial(err)
-		}
-		if err := e.writeBatch(st.meta); err != nil {
-			return partial(err)
-		}
-		if err := e.db.Sync(); err != nil {
-			return partial(err)
-		}
-		if e.inMemory {
-			return nil
-		}
-		if err := os.Remove(filepath.Join(e.dir, firstLoadMarker)); err != nil {
-			return partial(err)
-		}
-		return partial(syncDir(e.dir))
+	ctx = context.WithoutCancel(ctx)
+	j := st.j
+	if !st.fresh {
+		_, err := j.rollBack(ctx)
+		return partial(err)
 	}
-	_, err := e.rollBack()
-	return partial(err)
+	// Readers may hold snapshots of the empty store, so the chunks are
+	// deleted key by key (a Dropper would pull its tables from under them),
+	// then the meta keys go back to what they were (the change counter),
+	// the first-load marker last: a crash on the way leaves the marker,
+	// and open empties the store again.
+	if err := j.deleteWhere(ctx, nil, func(k []byte) bool { return len(k) > 0 && k[0] == pMeta }); err != nil {
+		return partial(err)
+	}
+	before := map[string]bool{string(metaKey(metaFirstLoad)): true}
+	for _, op := range st.meta {
+		before[string(op.Key)] = true
+	}
+	if err := j.deleteWhere(ctx, family(pMeta), func(k []byte) bool { return before[string(k)] }); err != nil {
+		return partial(err)
+	}
+	if err := j.writeChunked(ctx, st.meta); err != nil {
+		return partial(err)
+	}
+	if err := j.sync(ctx); err != nil {
+		return partial(err)
+	}
+	if err := j.e.Update(ctx, func(tx kv.Txn) error { return tx.Delete(metaKey(metaFirstLoad)) }); err != nil {
+		return partial(err)
+	}
+	return partial(j.sync(ctx))
 }
 
-func (e *badgerEngine) recoverStaged() (bool, error) {
+// recoverStaged, run on open after replayJournal (which undoes a staged
+// first load with the first-load marker), rolls back a staged write into a
+// store that held data that a crash interrupted, or finishes forgetting the
+// undo record of one that had committed; it reports whether there was one.
+func (j *journaled) recoverStaged(ctx context.Context) (bool, error) {
 	var committed, pending bool
-	err := e.view(func(r kvReader) error {
+	if err := j.view(ctx, func(r kvReader) error {
 		_, ok, err := r.get(undoCommitKey())
 		committed = ok
 		if err != nil {
@@ -220,49 +229,50 @@ func (e *badgerEngine) recoverStaged() (bool, error) {
 			pending = true
 			return false, nil
 		})
-	})
-	if err != nil || !pending {
+	}); err != nil {
 		return false, err
 	}
-	if committed {
-		return true, e.dropUndo()
+	switch {
+	case committed:
+		return true, j.dropUndo(ctx)
+	case pending:
+		return j.rollBack(ctx)
 	}
-	return e.rollBack()
+	return false, nil
 }
 
 // rollBack applies the complete undo records from the last chunk to the
 // first, then deletes the record.
-func (e *badgerEngine) rollBack() (bool, error) {
+func (j *journaled) rollBack(ctx context.Context) (bool, error) {
 	var heads []uint32
-	err := e.view(func(r kvReader) error {
+	if err := j.view(ctx, func(r kvReader) error {
 		return r.scan(undoHeadPrefix(), nil, true, func(k, _ []byte) (bool, error) {
 			if c, ok := parseUndoHeadKey(k); ok {
 				heads = append(heads, c)
 			}
 			return true, nil
 		})
-	})
-	if err != nil {
+	}); err != nil {
 		return false, err
 	}
 	for i := len(heads) - 1; i >= 0; i-- {
-		ops, err := e.readUndo(heads[i])
+		ops, err := j.readUndo(ctx, heads[i])
 		if err != nil {
 			return false, fmt.Errorf("undo record of chunk %d: %w", heads[i], err)
 		}
-		if err := e.writeBatch(ops); err != nil {
+		if err := j.writeChunked(ctx, ops); err != nil {
 			return false, err
 		}
 	}
-	if err := e.db.Sync(); err != nil {
+	if err := j.sync(ctx); err != nil {
 		return false, err
 	}
-	return true, e.dropUndo()
+	return true, j.dropUndo(ctx)
 }
 
-func (e *badgerEngine) readUndo(c uint32) ([]kvOp, error) {
+func (j *journaled) readUndo(ctx context.Context, c uint32) ([]kvOp, error) {
 	var rec []byte
-	err := e.view(func(r kvReader) error {
+	err := j.view(ctx, func(r kvReader) error {
 		v, ok, err := r.get(undoHeadKey(c))
 		if err != nil || !ok {
 			return err
@@ -290,39 +300,25 @@ func (e *badgerEngine) readUndo(c uint32) ([]kvOp, error) {
 }
 
 // dropUndo deletes the whole undo record, the commit mark last.
-func (e *badgerEngine) dropUndo() error {
-	if err := e.deleteWhere(undoPrefix(), nil); err != nil {
+func (j *journaled) dropUndo(ctx context.Context) error {
+	if err := j.deleteWhere(ctx, undoPrefix(), nil); err != nil {
 		return err
 	}
-	if err := e.setDel(undoCommitKey()); err != nil {
+	if err := j.e.Update(ctx, func(tx kv.Txn) error { return tx.Delete(undoCommitKey()) }); err != nil {
 		return err
 	}
-	return e.db.Sync()
+	return j.sync(ctx)
 }
 
-func (e *badgerEngine) setDel(k []byte) error {
-	return e.db.Update(func(txn *badger.Txn) error { return txn.Delete(k) })
-}
-
-// emptyButMeta deletes every key but the meta keys: undoing a staged first
-// load while readers may hold snapshots of the empty store (DropAll would
-// pull the tables from under them).
-func (e *badgerEngine) emptyButMeta() error {
-	if err := e.deleteWhere(nil, func(k []byte) bool { return len(k) > 0 && k[0] == pMeta }); err != nil {
-		return err
-	}
-	return e.db.Sync()
-}
-
-// deleteWhere deletes every key with prefix, but those keep reports true
-// for, in write batches of a bounded number of keys.
-func (e *badgerEngine) deleteWhere(prefix []byte, keep func([]byte) bool) error {
+// deleteWhere deletes every key with prefix but those keep reports true
+// for, a bounded page of keys at a time.
+func (j *journaled) deleteWhere(ctx context.Context, prefix []byte, keep func([]byte) bool) error {
 	const page = 64 << 10
 	var from []byte
 	for {
-		var keys [][]byte
+		var del []kvOp
 		more := false
-		err := e.view(func(r kvReader) error {
+		if err := j.view(ctx, func(r kvReader) error {
 			seen := 0
 			return r.scan(prefix, from, true, func(k, _ []byte) (bool, error) {
 				if seen == page {
@@ -331,19 +327,14 @@ func (e *badgerEngine) deleteWhere(prefix []byte, keep func([]byte) bool) error 
 				}
 				seen++
 				if keep == nil || !keep(k) {
-					keys = append(keys, bytes.Clone(k))
+					del = append(del, kvOp{Key: bytes.Clone(k), Del: true})
 				}
 				return true, nil
 			})
-		})
-		if err != nil {
+		}); err != nil {
 			return err
 		}
-		ops := make([]kvOp, len(keys))
-		for i, k := range keys {
-			ops[i] = kvOp{Key: k, Del: true}
-		}
-		if err := e.writeBatch(ops); err != nil {
+		if err := j.writeChunked(ctx, del); err != nil {
 			return err
 		}
 		if !more {

@@ -24,8 +24,13 @@ func (u uniqueKeys) check(ops []kvOp) {
 	}
 }
 
-func (u uniqueKeys) apply(ops []kvOp) error      { u.check(ops); return u.kvEngine.apply(ops) }
-func (u uniqueKeys) applyFirst(ops []kvOp) error { u.check(ops); return u.kvEngine.applyFirst(ops) }
+func (u uniqueKeys) commit(ctx context.Context, first bool, build func(r kvReader) ([]kvOp, error)) error {
+	return u.kvEngine.commit(ctx, first, func(r kvReader) ([]kvOp, error) {
+		ops, err := build(r)
+		u.check(ops)
+		return ops, err
+	})
+}
 
 func TestCommitsWriteEachKeyOnce(t *testing.T) {
 	ctx := context.Background()

@@ -14,11 +14,11 @@ type failingEngine struct {
 	fail bool
 }
 
-func (e *failingEngine) apply(ops []kvOp) error {
+func (e *failingEngine) commit(ctx context.Context, first bool, build func(r kvReader) ([]kvOp, error)) error {
 	if e.fail {
 		return engineErr("write", partial(errors.New("no space left on device")))
 	}
-	return e.kvEngine.apply(ops)
+	return e.kvEngine.commit(ctx, first, build)
 }
 
 func TestFailedPartialWriteMakesStoreReadOnly(t *testing.T) {
@@ -76,7 +76,7 @@ func TestVerifyFindsMissingChangeLogEntries(t *testing.T) {
 	// Drop every change-log record: the statement and its retraction lose
 	// their entries, and the index entries point at nothing.
 	var del []kvOp
-	if err := s.kv.view(func(r kvReader) error {
+	if err := s.kv.view(ctx, func(r kvReader) error {
 		return r.scan([]byte{pChange}, nil, true, func(k, _ []byte) (bool, error) {
 			del = append(del, kvOp{Key: append([]byte(nil), k...), Del: true})
 			return true, nil
@@ -84,7 +84,7 @@ func TestVerifyFindsMissingChangeLogEntries(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.kv.apply(del); err != nil {
+	if err := s.kv.apply(ctx, del); err != nil {
 		t.Fatal(err)
 	}
 	s.publish(s.current()) // readers see the store without the log

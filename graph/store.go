@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/whosedata/whosedata/graph/kv"
 )
 
 // Options configure Open. A nil *Options means the defaults: on disk, not
@@ -31,6 +34,9 @@ type Options struct {
 	// before writing them out (0: importChunk, 50,000). Smaller chunks use
 	// less memory and read the store more often.
 	ImportChunk int
+	// Follow is how often a store shared with other processes (PostgreSQL)
+	// checks for their writes when no notification woke it; 0 means 500ms.
+	Follow time.Duration
 }
 
 // Store is a whosedata knowledge graph on an embedded Badger store. It is safe
@@ -52,10 +58,22 @@ type Store struct {
 	readers sync.WaitGroup // snapshots not yet closed; Close and Restore wait for them
 	closed  atomic.Bool
 
-	log   *slog.Logger
-	now   func() time.Time
-	dir   string
+	log *slog.Logger
+	now func() time.Time
+	dir string
+	// name names the store in messages (where).
+	name  string
 	chunk int // Options.ImportChunk
+	// head is the commit counter (meta "head") the cache reflects; a commit
+	// that finds another in storage lost a race with another process, which
+	// the store catches up with and retries. Guarded by wmu.
+	head uint64
+	// base lives as long as the store: the readers of published versions
+	// and the follower run on it; stop ends it at Close.
+	base     context.Context
+	stop     context.CancelFunc
+	unfollow context.CancelFunc // ends followOthers
+	follow   sync.WaitGroup
 }
 
 // version pairs one version of the adjacency cache with a storage snapshot
@@ -84,23 +102,57 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if opts != nil {
 		o = *opts
 	}
+	defaults(&o)
+	if !o.InMemory && dir == "" {
+		return nil, fmt.Errorf("%w: a store directory is required unless InMemory is set", ErrInvalid)
+	}
+	if o.InMemory && testEngine != nil {
+		e, err := testEngine()
+		if err != nil {
+			return nil, err
+		}
+		return openEngine(context.Background(), e, "", &o)
+	}
+	e, err := openBadger(dir, o.InMemory, o.Durable, o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	return openEngine(context.Background(), e, dir, &o)
+}
+
+// defaults fills in the unset options.
+func defaults(o *Options) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if !o.InMemory && dir == "" {
-		return nil, fmt.Errorf("%w: a store directory is required unless InMemory is set", ErrInvalid)
+}
+
+// testEngine, when set (by this package's tests only), gives every
+// in-memory store its engine, so the whole test suite runs on another
+// backend (kv_backend_test.go).
+var testEngine func() (kv.Engine, error)
+
+// openEngine opens the store on engine e, which it closes on failure. dir
+// is the directory of an on-disk Badger store ("" otherwise).
+func openEngine(ctx context.Context, e kv.Engine, dir string, o *Options) (*Store, error) {
+	base, stop := context.WithCancel(context.Background())
+	s := &Store{kv: newJournaled(e, base), log: o.Logger, now: o.Now, dir: dir, base: base, stop: stop, name: "the in-memory store", chunk: max(o.ImportChunk, 0)}
+	if d, ok := e.(kv.Describer); ok {
+		s.name = d.Describe()
 	}
-	kv, err := openBadger(dir, o.InMemory, o.Durable, o.Logger)
-	if err != nil {
+	if err := s.init(ctx); err != nil {
+		stop()
+		e.Close()
 		return nil, err
 	}
-	s := &Store{kv: kv, log: o.Logger, now: o.Now, dir: dir, chunk: max(o.ImportChunk, 0)}
-	if err := s.init(); err != nil {
-		kv.close()
-		return nil, err
+	fctx, unfollow := context.WithCancel(base)
+	s.unfollow = unfollow
+	if n, ok := e.(kv.Notifier); ok && n.Changed() != nil {
+		s.follow.Add(1)
+		go s.followOthers(fctx, n, cmp.Or(o.Follow, 500*time.Millisecond))
 	}
 	return s, nil
 }
@@ -109,10 +161,10 @@ func Open(dir string, opts *Options) (*Store, error) {
 // programs. It returns an error only if Badger cannot start.
 func OpenInMemory() (*Store, error) { return Open("", &Options{InMemory: true}) }
 
-func (s *Store) init() error {
+func (s *Store) init(ctx context.Context) error {
 	var version []byte
 	var empty = true
-	err := s.kv.view(func(r kvReader) error {
+	err := s.kv.view(ctx, func(r kvReader) error {
 		v, ok, err := r.get(metaKey("schema"))
 		if err != nil {
 			return err
@@ -131,8 +183,18 @@ func (s *Store) init() error {
 	}
 	switch {
 	case version == nil && empty:
-		if err := s.kv.apply([]kvOp{{Key: metaKey("schema"), Value: []byte(schemaVersion)},
-			{Key: metaKey("changelog-from"), Value: binary.BigEndian.AppendUint64(nil, 0)}}); err != nil {
+		if err := s.kv.commit(ctx, false, func(r kvReader) ([]kvOp, error) {
+			// Another process may have created it meanwhile.
+			if _, ok, err := r.get(metaKey("schema")); err != nil || ok {
+				return nil, err
+			}
+			return []kvOp{{Key: metaKey("schema"), Value: []byte(schemaVersion)},
+				{Key: metaKey("changelog-from"), Value: binary.BigEndian.AppendUint64(nil, 0)}}, nil
+		}); errors.Is(err, kv.ErrConflict) {
+			// Another process created the store at the same moment: read
+			// what it wrote.
+			return s.init(ctx)
+		} else if err != nil {
 			return fmt.Errorf("write schema version: %w", err)
 		}
 	case version == nil:
@@ -140,27 +202,27 @@ func (s *Store) init() error {
 	case string(version) != schemaVersion:
 		return fmt.Errorf("%w: %s was written with key layout %q but this whosedata reads %q; export it with the whosedata that wrote it and load the export into a new store", ErrSchemaVersion, s.where(), version, schemaVersion)
 	}
-	if err := s.startChangeLog(); err != nil {
+	if err := s.startChangeLog(ctx); err != nil {
 		return err
 	}
-	replayed, err := s.kv.replayJournal()
+	replayed, err := s.kv.replayJournal(ctx)
 	if err != nil {
 		return fmt.Errorf("replay interrupted write: %w", err)
 	}
 	if replayed {
 		s.log.Warn("finished a bulk write that a crash interrupted (completed it, or emptied the store if it was its first load)", "store", s.where())
 	}
-	if err := s.recoverImport(); err != nil {
+	if err := s.recoverImport(ctx); err != nil {
 		return err
 	}
-	return s.rebuild()
+	return s.rebuild(ctx)
 }
 
 // startChangeLog marks when a store written before the change log existed
 // began to keep one, so Verify does not ask the log for older statements.
-func (s *Store) startChangeLog() error {
+func (s *Store) startChangeLog(ctx context.Context) error {
 	var has bool
-	if err := s.kv.view(func(r kvReader) error {
+	if err := s.kv.view(ctx, func(r kvReader) error {
 		_, ok, err := r.get(metaKey("changelog-from"))
 		has = ok
 		return err
@@ -168,24 +230,27 @@ func (s *Store) startChangeLog() error {
 		return err
 	}
 	from := binary.BigEndian.AppendUint64(nil, uint64(s.now().UnixNano()))
-	if err := s.kv.apply([]kvOp{{Key: metaKey("changelog-from"), Value: from}}); err != nil {
+	if err := s.kv.apply(ctx, []kvOp{{Key: metaKey("changelog-from"), Value: from}}); err != nil {
 		return fmt.Errorf("start the change log: %w", err)
 	}
 	return nil
 }
 
-func (s *Store) where() string {
-	if s.dir == "" {
-		return "the in-memory store"
-	}
-	return s.dir
-}
+func (s *Store) where() string { return s.name }
 
 // rebuild loads the adjacency cache from the store and publishes it.
-func (s *Store) rebuild() error {
+func (s *Store) rebuild(ctx context.Context) error {
 	g := newMemGraph()
 	var maxEnt uint32
-	err := s.kv.view(func(r kvReader) error {
+	var head, nextSeq uint64
+	err := s.kv.view(ctx, func(r kvReader) error {
+		var err error
+		if head, err = readHead(r); err != nil {
+			return err
+		}
+		if nextSeq, err = readNextSeq(r); err != nil {
+			return fmt.Errorf("read change log: %w", err)
+		}
 		if err := r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
 			n, ok := parseEntityKey(k)
 			if !ok {
@@ -242,13 +307,8 @@ func (s *Store) rebuild() error {
 	}
 	g.seal()
 	s.nextEnt = maxEnt + 1
-	if err := s.kv.view(func(r kvReader) error {
-		var err error
-		s.nextSeq, err = readNextSeq(r)
-		return err
-	}); err != nil {
-		return fmt.Errorf("read change log: %w", err)
-	}
+	s.nextSeq = nextSeq
+	s.head = head
 	// Everything was recorded by the last change logged (what a store held
 	// before it kept a log has no record times, and counts at every time).
 	if s.nextSeq > 0 {
@@ -260,9 +320,10 @@ func (s *Store) rebuild() error {
 
 // publish makes g, with a storage snapshot opened now, the version new
 // readers see. The caller holds the writer lock (or is opening the store), so
-// the snapshot shows exactly the commits g reflects.
+// the snapshot shows exactly the commits g reflects (in a store shared with
+// other processes, also theirs since g was read; the follower then rebuilds).
 func (s *Store) publish(g *memGraph) {
-	r, done := s.kv.snapshot()
+	r, done := s.kv.snapshot(s.base)
 	v := &version{g: g, r: r, done: done}
 	v.refs.Store(1) // the store's own reference, while v is current
 	s.vmu.Lock()
@@ -305,6 +366,9 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.vmu.Unlock()
+	// The follower takes the writer lock to catch up: end it first.
+	s.unfollow()
+	s.follow.Wait()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.readers.Wait()
@@ -315,6 +379,7 @@ func (s *Store) Close() error {
 	if cur != nil {
 		cur.release()
 	}
+	s.stop()
 	return s.kv.close()
 }
 
@@ -323,7 +388,7 @@ func (s *Store) Sync() error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
-	return s.kv.sync()
+	return s.kv.sync(s.base)
 }
 
 // Backup writes a full backup of the store to w in Badger's backup stream
@@ -336,7 +401,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.kv.backup(w)
+	return s.kv.backup(ctx, w)
 }
 
 // Restore loads a backup written by Backup into this store, which must be
@@ -355,11 +420,11 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) error {
 	if g := s.current(); g.live > 0 || g.nrel > 0 {
 		return fmt.Errorf("%w: restore needs an empty store", ErrConflict)
 	}
-	if err := s.kv.restore(r); err != nil {
+	if err := s.kv.restore(ctx, r); err != nil {
 		s.broken = fmt.Errorf("restore failed part-way (%w); reopen the store to retry", err)
 		return err
 	}
-	return s.rebuild()
+	return s.rebuild(ctx)
 }
 
 func (s *Store) check(ctx context.Context) error {
@@ -408,26 +473,54 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 	if err := s.writable(); err != nil {
 		return err
 	}
-	base := s.current()
+	var base *memGraph
 	var t *wtx
-	err := s.kv.view(func(r kvReader) error {
-		t = newWtx(s, r, base)
-		return fn(t)
-	})
-	if err != nil {
+	for attempt := 1; ; attempt++ {
+		base, t = s.current(), nil
+		err := s.kv.commit(ctx, s.nextEnt == 1, func(r kvReader) ([]kvOp, error) {
+			// The commit counter, read and written by every commit, makes
+			// two processes' commits on the same state conflict, and tells
+			// this one that its cache is behind another's writes.
+			head, err := readHead(r)
+			if err != nil {
+				return nil, err
+			}
+			if head != s.head {
+				return nil, errStale
+			}
+			t = newWtx(s, r, base)
+			if err := fn(t); err != nil {
+				return nil, err
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return append(t.ops(), headOp(head+1)), nil
+		})
+		if err == nil {
+			break
+		}
+		if errors.Is(err, errStale) || errors.Is(err, kv.ErrConflict) {
+			// Another process committed first: read what it wrote and run
+			// the transaction again on it.
+			if attempt >= maxCommitAttempts {
+				return fmt.Errorf("%w: commit lost to other writers %d times in a row; try again", ErrUnavailable, attempt)
+			}
+			if err := s.rebuild(ctx); err != nil {
+				return fmt.Errorf("catch up with other writers: %w", err)
+			}
+			continue
+		}
+		if pe := (*partialWriteError)(nil); errors.As(err, &pe) {
+			return s.commitFailed(err)
+		}
+		if t == nil || errors.Is(err, kv.ErrUnavailable) {
+			// fn did not run, or storage failed: not fn's error.
+			return storeErr("commit", err)
+		}
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	ops := t.ops()
-	apply := s.kv.apply
-	if t.fresh {
-		apply = s.kv.applyFirst
-	}
-	if err := apply(ops); err != nil {
-		return s.commitFailed(err)
-	}
+	s.head++
 	s.nextSeq = max(s.nextSeq, t.nextSeq)
 	g := base.next()
 	t.applyMem(g)
@@ -502,7 +595,7 @@ func (s *Store) RunValueLogGC(ctx context.Context, interval time.Duration) error
 		if s.closed.Load() {
 			return nil
 		}
-		if err := s.kv.collectGarbage(); err != nil {
+		if err := s.kv.collectGarbage(ctx); err != nil {
 			return err
 		}
 	}

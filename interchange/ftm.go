@@ -66,7 +66,18 @@ func WriteFTM(ctx context.Context, sn *graph.Snapshot, w io.Writer) error {
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	err := sn.ForEachEntity(ctx, func(e *graph.Entity) error {
-		return enc.Encode(ftmOfEntity(e))
+		f := ftmOfEntity(e)
+		if e.Kind == graph.Dispute {
+			// A case's status is derived from its events (SPEC §8).
+			ds, err := sn.DisputeState(ctx, e.ID.String(), graph.Date{})
+			if err != nil {
+				return err
+			}
+			if ds.Status != 0 {
+				ftmProps(f.Properties).add("status", ftmString, ds.Status.String())
+			}
+		}
+		return enc.Encode(f)
 	})
 	if err != nil {
 		return err
@@ -128,7 +139,6 @@ func ftmOfEntity(e *graph.Entity) ftmEntity {
 		p.add("sourceUrl", ftmURL, u)
 	}
 	if schema == "CourtCase" {
-		p.add("status", ftmString, e.Attr("status"))
 		p.add("court", ftmString, e.Attr("forum"))
 		if d, err := graph.ParseDate(e.Attr("date")); err == nil && !d.IsZero() {
 			p.add("fileDate", ftmString, d.String())

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,6 +68,24 @@ func testFTM(t *testing.T, s *graph.Store, w world) {
 		}
 	}
 	t.Logf("FtM: %d bytes, %v", len(out), got.BySchema)
+	// A case carries the status its timeline gives today (NYT v. Microsoft
+	// and OpenAI goes on in MDL 3143).
+	var nyt bool
+	for _, line := range bytes.Split(out, []byte("\n")) {
+		var e struct {
+			Schema     string
+			Properties map[string][]string
+		}
+		if json.Unmarshal(line, &e) == nil && e.Schema == "CourtCase" && slices.Contains(e.Properties["name"], "The New York Times v. Microsoft and OpenAI") {
+			nyt = true
+			if st := e.Properties["status"]; len(st) != 1 || st[0] != "ONGOING" {
+				t.Errorf("NYT v. Microsoft and OpenAI as a CourtCase has status %v, want [ONGOING]", st)
+			}
+		}
+	}
+	if !nyt {
+		t.Error("no CourtCase named The New York Times v. Microsoft and OpenAI in the export")
+	}
 
 	// Ids are stable: a second export is the same.
 	if again := export(t, s, func(ctx context.Context, sn *graph.Snapshot, b *bytes.Buffer) error {

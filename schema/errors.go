@@ -15,6 +15,7 @@ const (
 	codeUnauthenticated = "UNAUTHENTICATED"
 	codeLimitExceeded   = "LIMIT_EXCEEDED"
 	codeInternal        = "INTERNAL"
+	codeUnavailable     = "UNAVAILABLE"
 )
 
 // errWriteRefused is returned by every mutation when Options.CanWrite says no.
@@ -41,7 +42,8 @@ func (e *apiError) Extensions() map[string]any {
 
 // fail is the one place that maps an error to what the client sees:
 // graph.ErrNotFound is NOT_FOUND; ErrInvalid, ErrAmbiguous and ErrConflict
-// are BAD_INPUT; ErrLimit and an expired deadline are LIMIT_EXCEEDED; a
+// are BAD_INPUT; graph.ErrUnavailable (the database is down) is UNAVAILABLE;
+// ErrLimit and an expired deadline are LIMIT_EXCEEDED; a
 // refused write is UNAUTHENTICATED. Anything else is INTERNAL: its text is
 // logged with the request id and field, and the client gets "internal error"
 // and the request id only.
@@ -54,6 +56,11 @@ func (r *resolver) fail(ctx context.Context, field string, err error) error {
 		code = codeBadInput
 	case errors.Is(err, graph.ErrLimit):
 		code = codeLimitExceeded
+	case errors.Is(err, graph.ErrUnavailable):
+		// The store's database is down or unreachable; its address is
+		// logged, not shown.
+		r.opts.Logger.Log(ctx, slog.LevelWarn, "graphql: storage unavailable", "field", field, "error", err.Error())
+		return &apiError{code: codeUnavailable, message: "the store is unavailable for now; try again shortly"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &apiError{code: codeLimitExceeded, message: "the request took longer than its time limit"}
 	case errors.Is(err, errWriteRefused):

@@ -25,6 +25,7 @@ const (
 // Environment variables the command reads.
 const (
 	envData  = "WHOSEDATA_DATA"  // the store directory, overridden by --data
+	envStore = "WHOSEDATA_STORE" // the store (a directory, memory: or postgres://…), overridden by --store
 	envToken = "WHOSEDATA_TOKEN" // serve's bearer token, overridden by --token
 )
 
@@ -74,8 +75,8 @@ func newCommand(name, args, summary string) *command {
 func commands() []*command {
 	return []*command{
 		serveCommand(), loadCommand(), queryCommand(), complianceCommand(), exportCommand(),
-		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(),
-		benchCommand(), versionCommand(), helpCommand(),
+		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(), copyCommand(),
+		versionCommand(), helpCommand(),
 	}
 }
 
@@ -197,6 +198,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 // globalFlags are the flags every verb takes.
 type globalFlags struct {
 	data     string
+	store    string
 	inMemory bool
 	logLevel slog.Level
 	logSet   bool // --log-level was given
@@ -206,6 +208,7 @@ type globalFlags struct {
 func addGlobalFlags(fs *flag.FlagSet) *globalFlags {
 	g := &globalFlags{fs: fs}
 	fs.StringVar(&g.data, "data", "", "store `directory` (default $"+envData+", else $XDG_DATA_HOME/whosedata, else ~/.local/share/whosedata)")
+	fs.StringVar(&g.store, "store", "", "the store: a `directory` (as --data), memory:, or postgres://user@host:port/db[?table=NAME] (default $"+envStore+", else --data)")
 	fs.BoolVar(&g.inMemory, "in-memory", false, "use a store in memory that is gone when the command ends (--data is ignored)")
 	fs.Func("log-level", "log `level`: debug, info, warn or error (default info for serve, warn otherwise)", func(s string) error {
 		g.logSet = true
@@ -216,7 +219,7 @@ func addGlobalFlags(fs *flag.FlagSet) *globalFlags {
 
 // isGlobalFlag tells help which flags to list once rather than per verb.
 func isGlobalFlag(name string) bool {
-	return name == "data" || name == "in-memory" || name == "log-level"
+	return name == "data" || name == "store" || name == "in-memory" || name == "log-level"
 }
 
 // dataSet reports whether --data was given on the command line.
@@ -274,10 +277,38 @@ func openStore(e *env, g *globalFlags, mode storeMode, log *slog.Logger) (*graph
 	if g.inMemory {
 		return graph.Open("", &graph.Options{InMemory: true, Logger: log})
 	}
+	store := g.store
+	if !flagSet(g.fs, "store") {
+		store = e.getenv(envStore)
+	}
+	if flagSet(g.fs, "store") && g.dataSet() {
+		return nil, usagef("give --store or --data, not both")
+	}
+	if store != "" && !g.dataSet() {
+		return openNamedStore(e, store, mode, log)
+	}
 	dir, err := dataDir(g.data, g.dataSet(), e.getenv, e.home)
 	if err != nil {
 		return nil, err
 	}
+	return openStoreDir(dir, mode, log)
+}
+
+// openNamedStore opens the store named by store: a directory, memory: or
+// a postgres:// URL (graph.OpenURL).
+func openNamedStore(e *env, store string, mode storeMode, log *slog.Logger) (*graph.Store, error) {
+	if !graph.IsDirURL(store) {
+		st, err := graph.OpenURL(context.Background(), store, &graph.Options{Durable: mode == durableStore, Logger: log})
+		if err != nil {
+			return nil, err // graph's one line names the store and what to do
+		}
+		return st, nil
+	}
+	return openStoreDir(store, mode, log)
+}
+
+// openStoreDir opens the Badger store in dir.
+func openStoreDir(dir string, mode storeMode, log *slog.Logger) (*graph.Store, error) {
 	switch mode {
 	case existingStore:
 		if empty, err := dirEmpty(dir); err != nil || empty {

@@ -49,10 +49,20 @@ func complianceCommand() *command {
 		if err != nil {
 			return fmt.Errorf("compliance: %w", err)
 		}
+		status := make(map[string]string, len(res.Disputes))
+		for _, d := range res.Disputes {
+			ds, err := st.DisputeState(ctx, d.ID.String(), opts.AsOf)
+			if err != nil {
+				return fmt.Errorf("compliance: status of %s: %w", d.Key, err)
+			}
+			if ds.Status != 0 {
+				status[d.Key] = ds.Status.String()
+			}
+		}
 		if *asJSON {
-			err = writeComplianceJSON(e.stdout, res, opts)
+			err = writeComplianceJSON(e.stdout, res, opts, status)
 		} else {
-			err = writeCompliance(e.stdout, res, opts)
+			err = writeCompliance(e.stdout, res, opts, status)
 		}
 		if err != nil {
 			return err
@@ -87,7 +97,7 @@ func pathText(path []*graph.Relation) string {
 
 // writeCompliance prints the verdict, the assets that decide it with their
 // licences and paths, and the disputes.
-func writeCompliance(w io.Writer, c *graph.Compliance, opts graph.ComplianceOptions) error {
+func writeCompliance(w io.Writer, c *graph.Compliance, opts graph.ComplianceOptions, disputeStatus map[string]string) error {
 	start := c.Assets[0].Asset
 	when := ""
 	if !opts.AsOf.IsZero() {
@@ -134,7 +144,7 @@ func writeCompliance(w io.Writer, c *graph.Compliance, opts graph.ComplianceOpti
 	if len(c.Disputes) > 0 {
 		fmt.Fprintf(&b, "\nDisputes touching these assets:\n")
 		for _, d := range c.Disputes {
-			status := d.Attr("status")
+			status := disputeStatus[d.Key]
 			if status != "" {
 				status = " [" + status + "]"
 			}
@@ -186,7 +196,7 @@ func toEntityJSON(e *graph.Entity) entityJSON {
 	return entityJSON{Key: e.Key, Name: e.Name, Kind: e.Kind.String()}
 }
 
-func writeComplianceJSON(w io.Writer, c *graph.Compliance, opts graph.ComplianceOptions) error {
+func writeComplianceJSON(w io.Writer, c *graph.Compliance, opts graph.ComplianceOptions, disputeStatus map[string]string) error {
 	minStatus := opts.MinStatus
 	if minStatus == 0 {
 		minStatus = graph.Disputed
@@ -208,7 +218,7 @@ func writeComplianceJSON(w io.Writer, c *graph.Compliance, opts graph.Compliance
 		out.Assets[i] = aj
 	}
 	for i, d := range c.Disputes {
-		out.Disputes[i] = disputeJSON{entityJSON: toEntityJSON(d), Status: d.Attr("status")}
+		out.Disputes[i] = disputeJSON{entityJSON: toEntityJSON(d), Status: disputeStatus[d.Key]}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

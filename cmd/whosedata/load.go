@@ -20,13 +20,14 @@ import (
 const loadMemoryLimit = 700 << 20
 
 // loadFormats are the values --format accepts; "" detects the format of
-// each file from its name.
-var loadFormats = []string{fixtures.FormatJSON, fixtures.FormatJSONL, fixtures.FormatYAML, fixtures.FormatDPI}
+// each file from its name. hf (Hugging Face model cards) is never detected:
+// a README.md is a model card only when the user says so.
+var loadFormats = []string{fixtures.FormatJSON, fixtures.FormatJSONL, fixtures.FormatYAML, fixtures.FormatDPI, fixtures.FormatHF}
 
 func loadCommand() *command {
 	c := newCommand("load", "PATH...", "import fixture files or folders; each file loads whole or not at all")
 	var format string
-	c.fs.StringVar(&format, "format", "", "`format` of every file: "+strings.Join(loadFormats, ", ")+" (default: from each file's extension)")
+	c.fs.StringVar(&format, "format", "", "`format` of every file: "+strings.Join(loadFormats, ", ")+" (hf: Hugging Face model cards, a README.md or a folder of OWNER/NAME/README.md; default: from each file's extension)")
 	c.run = func(ctx context.Context, e *env, args []string) error { return runLoad(ctx, e, c.g, format, args) }
 	return c
 }
@@ -61,11 +62,16 @@ func runLoad(ctx context.Context, e *env, g *globalFlags, format string, paths [
 	}
 	var total fixtures.Summary
 	for _, p := range paths {
-		sum, err := fixtures.LoadPath(ctx, st, p, format, progress)
+		var sum fixtures.Summary
+		if format == fixtures.FormatHF {
+			sum, err = fixtures.LoadHF(ctx, st, p, progress)
+		} else {
+			sum, err = fixtures.LoadPath(ctx, st, p, format, progress)
+		}
 		if progress != nil {
 			fmt.Fprint(e.stderr, "\r\x1b[K") // clear the progress line
 		}
-		addSummary(&total, sum)
+		total.Add(sum)
 		if err != nil {
 			if total.Files > 0 {
 				fmt.Fprintf(e.stdout, "loaded before the error: %s\n", total)
@@ -78,17 +84,4 @@ func runLoad(ctx context.Context, e *env, g *globalFlags, format string, paths [
 	}
 	fmt.Fprintf(e.stdout, "loaded %s\n", total)
 	return nil
-}
-
-// addSummary adds what one LoadPath did to the total of a run.
-func addSummary(total *fixtures.Summary, s fixtures.Summary) {
-	total.Files += s.Files
-	total.EntitiesCreated += s.EntitiesCreated
-	total.EntitiesUpdated += s.EntitiesUpdated
-	total.RelationsCreated += s.RelationsCreated
-	total.RelationsUpdated += s.RelationsUpdated
-	total.StatementsAdded += s.StatementsAdded
-	total.EventsAdded += s.EventsAdded
-	total.Unchanged += s.Unchanged
-	total.Duration += s.Duration
 }

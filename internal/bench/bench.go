@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,11 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"text/tabwriter"
 	"time"
 
 	graphql "github.com/graph-gophers/graphql-go"
 
+	"github.com/whosedata/whosedata/fixtures"
 	"github.com/whosedata/whosedata/graph"
 	"github.com/whosedata/whosedata/internal/synth"
 	"github.com/whosedata/whosedata/schema"
@@ -23,15 +26,34 @@ import (
 // Systems compared; the values of Result.System.
 const (
 	SystemWhosedata = "whosedata"
-	SystemPostgres  = "postgres"
-	SystemLimit     = "limit"
+	// SystemPostgres is the fastest of PostgreSQL's three lineage walks per
+	// workload (Result.Walk says which), and PostgreSQL's COPY for load.
+	SystemPostgres = "postgres"
+	// SystemPostgresCTE is PostgreSQL's recursive-CTE walk.
+	SystemPostgresCTE = "postgres_cte"
+	// SystemSQLite is the faster of SQLite's two lineage walks (Result.Walk
+	// says which), and its batched insert for load.
+	SystemSQLite = "sqlite"
+	SystemLimit  = "limit"
 	// SystemLineageUp is the peer of the compliance row: whosedata's own
 	// UPSTREAM lineage of the same seeds (the walk compliance is built on).
 	SystemLineageUp = "lineage_up"
 )
 
-// Workloads, in the order they run and are printed.
-var Workloads = []string{"load", "lineage_down", "lineage_up", "lineage_down_asof", "lineage_up_asof", "compliance", "paths", "entity_http", "serve"}
+// The SQL peers' lineage walks; the values of Result.Walk.
+const (
+	WalkCTE    = "cte"    // one recursive CTE, depth-bounded, rerun deeper when the bound is hit
+	WalkLevels = "levels" // one statement per depth, the visited set in a temporary table
+	WalkArray  = "array"  // PostgreSQL: one read-only query per depth, the frontier as arrays, the visited set in the client
+)
+
+// Workloads, in the order they are printed.
+var Workloads = []string{"load", "load_file", "lineage_down", "lineage_up", "lineage_down_asof", "lineage_up_asof", "compliance", "paths",
+	"entity_http", "serve", "open"}
+
+// DefaultBudget is the time each SQL peer's walk gets per lineage workload
+// outside Check mode.
+const DefaultBudget = 45 * time.Second
 
 // Config configures Run. Zero sizes mean the full benchmark: 200,000
 // entities and 1,000,000 statements.
@@ -40,8 +62,9 @@ type Config struct {
 	Seed                 uint64
 	// JSONPath, when set, receives {"results": [...]}.
 	JSONPath string
-	// Binary is the whosedata binary used for the serve row through
-	// MeasureServeRSS; "" skips the row unless ServeRSS is set.
+	// Binary is the whosedata binary that the serve, open and load_file
+	// workloads run as a child process; "" leaves those rows out (serve is
+	// still measured when ServeRSS is set).
 	Binary string
 	// ServeRSS, when set, measures the serve row instead of Binary: it
 	// serves the store in dataDir, runs the lineage seeds against it and
@@ -50,18 +73,28 @@ type Config struct {
 	// Out receives the table; nil means os.Stdout.
 	Out io.Writer
 	// Check is the correctness mode for CI: every system's answers are
-	// compared, each workload runs once, and PostgreSQL has no time budget.
+	// compared, each workload runs once, and the SQL peers have no time
+	// budget.
 	Check bool
 	// ProfileDir, when set, receives CPU profiles of whosedata's load and
 	// lineage_down workloads (load.pprof, lineage_down.pprof).
 	ProfileDir string
-	// PostgresBudget bounds the time PostgreSQL gets per lineage workload,
-	// and whosedata's compliance workload, outside Check mode (0: 90 s);
-	// seeds are taken in an interleaved order (hubs and random entities
-	// mixed) until it is spent, and the rows report the seeds answered.
+	// PostgresBudget bounds the time each SQL peer's walk (PostgreSQL's CTE
+	// and level walks, SQLite's two) gets per lineage workload, and
+	// whosedata's compliance workload, outside Check mode (0:
+	// DefaultBudget); seeds
+	// are taken in an interleaved order (hubs and random entities mixed)
+	// until it is spent, and the rows report the seeds answered.
 	PostgresBudget time.Duration
 	// NoPostgres leaves PostgreSQL out even when it is installed.
 	NoPostgres bool
+	// NoSQLite leaves SQLite out.
+	NoSQLite bool
+	// Store, when set, names an empty store (graph.OpenURL: a directory,
+	// "memory:" or postgres://…) that whosedata's rows load and walk instead
+	// of a fresh on-disk Badger store; the rows that run whosedata as a
+	// process on its directory (serve, open, load_file) are left out.
+	Store string
 	// Logger receives progress; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -71,11 +104,18 @@ type Config struct {
 type Result struct {
 	Workload   string  `json:"workload"`
 	System     string  `json:"system"`
+	Walk       string  `json:"walk,omitempty"` // the SQL peers' lineage rows: WalkCTE or WalkLevels
+	Ops        int     `json:"ops"`            // operations timed (seeds answered, for a budgeted walk)
 	OpsPerS    float64 `json:"ops_per_s"`
 	ItemsPerS  float64 `json:"items_per_s"`
 	P50ms      float64 `json:"p50_ms"`
 	P99ms      float64 `json:"p99_ms"`
 	PeakRSSMiB float64 `json:"peak_rss_mib"`
+	// WhosedataX, on a SQL peer's lineage row, is how many times faster
+	// whosedata answered the seeds that row answered (a time budget may
+	// stop a peer short of all of them, after the hubs it starts with);
+	// the table's ratio column uses it there.
+	WhosedataX float64 `json:"whosedata_x,omitempty"`
 }
 
 // lineageWorkloads are the lineage rows: default arguments, then asOf
@@ -90,12 +130,37 @@ var lineageWorkloads = []struct {
 	{"lineage_up_asof", lineageQuery{down: false, asOf: graph.MustParseDate("2023-01"), minStatus: graph.Asserted}},
 }
 
+// sqlPeer is a loaded SQL database and how it spells the walks.
+type sqlPeer struct {
+	system string // SystemPostgres or SystemSQLite
+	db     sqlDB
+	dl     dialect
+}
+
+// run is the state of one benchmark run.
+type run struct {
+	cfg     Config
+	log     *slog.Logger
+	reps    int
+	results []Result
+	sg      *synth.Graph
+	d       *dataset
+	seeds   []string
+}
+
+func (r *run) add(res Result) {
+	r.results = append(r.results, res)
+	r.log.Info("bench", "workload", res.Workload, "system", res.System, "walk", res.Walk, "ops", res.Ops,
+		"ops/s", fmt.Sprintf("%.4g", res.OpsPerS), "items/s", fmt.Sprintf("%.0f", res.ItemsPerS),
+		"p50ms", fmt.Sprintf("%.3f", res.P50ms), "p99ms", fmt.Sprintf("%.3f", res.P99ms))
+}
+
 // Run generates the graph, runs every workload on every system available,
-// checks that the systems' lineage answers agree, prints the table to
-// cfg.Out and writes cfg.JSONPath. It returns the rows, or an error: a
-// mismatch (naming the workload, the seed and the difference), a failed
-// workload, or ctx's error. PostgreSQL missing is not an error: its rows are
-// left out and the table says how to install it.
+// checks that the systems' answers agree, prints the table to cfg.Out and
+// writes cfg.JSONPath. It returns the rows, or an error: a mismatch (naming
+// the workload, the seed and the difference), a failed workload, or ctx's
+// error. PostgreSQL missing is not an error: its rows are left out and the
+// table says how to install it.
 func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	if cfg.Entities <= 0 {
 		cfg.Entities = 200_000
@@ -110,37 +175,38 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.PostgresBudget <= 0 {
-		cfg.PostgresBudget = 90 * time.Second
+		cfg.PostgresBudget = DefaultBudget
 	}
-	log := cfg.Logger
-	reps := 3
+	r := &run{cfg: cfg, log: cfg.Logger, reps: 3}
 	if cfg.Check {
-		reps = 1
+		r.reps = 1
 	}
-	var results []Result
-	add := func(r Result) {
-		results = append(results, r)
-		log.Info("bench", "workload", r.Workload, "system", r.System, "ops/s", fmt.Sprintf("%.1f", r.OpsPerS),
-			"items/s", fmt.Sprintf("%.0f", r.ItemsPerS), "p50ms", fmt.Sprintf("%.3f", r.P50ms), "p99ms", fmt.Sprintf("%.3f", r.P99ms))
-	}
+	log := r.log
 
 	log.Info("bench: generating", "entities", cfg.Entities, "statements", cfg.Statements, "seed", cfg.Seed)
-	sg := synth.Generate(synth.Config{Entities: cfg.Entities, Statements: cfg.Statements, Seed: cfg.Seed})
-	d, err := newDataset(sg)
+	r.sg = synth.Generate(synth.Config{Entities: cfg.Entities, Statements: cfg.Statements, Seed: cfg.Seed})
+	d, err := newDataset(r.sg)
 	if err != nil {
 		return nil, err
 	}
-	seeds := sg.Seeds(100, cfg.Seed)
+	r.d = d
+	r.seeds = r.sg.Seeds(100, cfg.Seed)
 
-	// load: whosedata, into a fresh on-disk store.
 	tmp, err := os.MkdirTemp("", "whosedata-bench-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
+
+	// load: whosedata, into a fresh on-disk store.
 	dataDir := filepath.Join(tmp, "store")
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := graph.Open(dataDir, &graph.Options{Logger: quiet})
+	var store *graph.Store
+	if cfg.Store != "" {
+		store, err = openEmpty(ctx, cfg.Store, quiet)
+	} else {
+		store, err = graph.Open(dataDir, &graph.Options{Logger: quiet})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -152,157 +218,110 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	var loadSmp sample
 	err = profiled(cfg.ProfileDir, "load", func() error {
 		t := time.Now()
-		if _, err := store.Import(ctx, sg.Batch); err != nil {
+		if _, err := store.Import(ctx, r.sg.Batch); err != nil {
 			return fmt.Errorf("whosedata load: %w", err)
 		}
-		loadSmp.add(time.Since(t), len(sg.Batch.Statements))
+		loadSmp.add(time.Since(t), len(r.sg.Batch.Statements))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	add(loadSmp.result("load", SystemWhosedata))
+	r.add(loadSmp.result("load", SystemWhosedata))
 
-	// load: postgres.
-	var pg *pgCluster
-	err = ErrNoPostgres
-	if !cfg.NoPostgres {
-		pg, err = startPostgres(ctx, log)
-	}
-	var pgNote string
-	switch {
-	case cfg.NoPostgres:
-	case errors.Is(err, ErrNoPostgres):
-		pgNote = "PostgreSQL rows are missing: " + err.Error()
-		log.Warn("bench: " + pgNote)
-	case err != nil:
-		return nil, fmt.Errorf("postgres: %w", err)
-	}
-	defer pg.stop()
-	var pgConn interface{ Close(context.Context) error }
-	var pgLin func(ctx context.Context, start int32, q lineageQuery, sql string) ([]hit, error)
-	if pg != nil {
-		conn, err := pg.connect(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("postgres connect: %w", err)
+	// load: the SQL peers.
+	var peers []sqlPeer
+	pgNote := ""
+	// The peers are done after lineage: closePeers stops them then (and on
+	// any early return), so that they hold no memory through the rest.
+	var closers []func()
+	closePeers := func() {
+		for _, c := range closers {
+			c()
 		}
-		pgConn = conn
-		defer func() {
-			if pgConn != nil {
-				pgConn.Close(context.WithoutCancel(ctx))
+		closers = nil
+	}
+	defer closePeers()
+	if !cfg.NoPostgres {
+		pg, err := startPostgres(ctx, log)
+		switch {
+		case errors.Is(err, ErrNoPostgres):
+			pgNote = "PostgreSQL rows are missing: " + err.Error()
+			log.Warn("bench: " + pgNote)
+		case err != nil:
+			return nil, fmt.Errorf("postgres: %w", err)
+		default:
+			closers = append(closers, pg.stop)
+			conn, err := pg.connect(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("postgres connect: %w", err)
 			}
-		}()
-		el, err := pgLoad(ctx, conn, d)
+			// The connection closes before the cluster stops (closers run in order).
+			closers = append([]func(){func() { conn.Close(context.WithoutCancel(ctx)) }}, closers...)
+			el, err := pgLoad(ctx, conn, d)
+			if err != nil {
+				return nil, err
+			}
+			var smp sample
+			smp.add(el, len(r.sg.Batch.Statements))
+			r.add(smp.result("load", SystemPostgres))
+			peers = append(peers, sqlPeer{system: SystemPostgres, db: pgDB{conn}, dl: postgresDialect})
+		}
+	}
+	if !cfg.NoSQLite {
+		dir := filepath.Join(tmp, "sqlite")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return nil, err
+		}
+		lite, err := openSQLite(ctx, dir)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+		closers = append(closers, lite.close)
+		el, err := sqliteLoad(ctx, lite, d)
 		if err != nil {
 			return nil, err
 		}
 		var smp sample
-		smp.add(el, len(sg.Batch.Statements))
-		add(smp.result("load", SystemPostgres))
-		pgLin = func(ctx context.Context, start int32, q lineageQuery, sql string) ([]hit, error) {
-			return pgLineage(ctx, conn, sql, start, q)
-		}
+		smp.add(el, len(r.sg.Batch.Statements))
+		r.add(smp.result("load", SystemSQLite))
+		peers = append(peers, sqlPeer{system: SystemSQLite, db: lite, dl: sqliteDialect})
 	}
 
 	// lineage: answers are checked on every seed before anything is timed.
 	lg := newLimitGraph(d)
 	for _, w := range lineageWorkloads {
-		want := make([][]hit, len(seeds))
-		for i, seed := range seeds {
-			if want[i], err = wdLineage(ctx, store, d, seed, w.q); err != nil {
-				return nil, err
-			}
-			if diff := diffHits(d, want[i], lg.lineage(d.index[seed], w.q), SystemWhosedata, SystemLimit); diff != "" {
-				return nil, fmt.Errorf("%s: seed %s: whosedata and limit disagree: %s", w.name, seed, diff)
-			}
-		}
-		var wd, lim sample
-		err := profiled(map[bool]string{true: cfg.ProfileDir}[w.name == "lineage_down"], w.name, func() error {
-			for range reps {
-				for _, seed := range seeds {
-					t := time.Now()
-					h, err := store.Lineage(ctx, seed, w.q.options())
-					if err != nil {
-						return fmt.Errorf("whosedata %s of %s: %w", w.name, seed, err)
-					}
-					wd.add(time.Since(t), len(h))
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := r.lineage(ctx, store, lg, peers, w.name, w.q); err != nil {
 			return nil, err
 		}
-		add(wd.result(w.name, SystemWhosedata))
-		for range reps {
-			for _, seed := range seeds {
-				n := d.index[seed]
-				t := time.Now()
-				h := lg.lineage(n, w.q)
-				lim.add(time.Since(t), len(h))
-			}
-		}
-		add(lim.result(w.name, SystemLimit))
-		if pgLin == nil {
-			continue
-		}
-		// PostgreSQL: each answer is checked and timed in one pass (it is
-		// slow), seeds interleaved so that a budget cut keeps the mix.
-		var ps sample
-		sql := pgLineageSQL(w.q)
-		began := time.Now()
-		order := interleave(len(seeds))
-		for k, i := range order {
-			if !cfg.Check && k > 0 && time.Since(began) > cfg.PostgresBudget {
-				log.Warn("bench: postgres time budget spent", "workload", w.name, "seeds answered", k, "of", len(seeds))
-				break
-			}
-			t := time.Now()
-			h, err := pgLin(ctx, d.index[seeds[i]], w.q, sql)
-			if err != nil {
-				return nil, fmt.Errorf("postgres %s of %s: %w", w.name, seeds[i], err)
-			}
-			ps.add(time.Since(t), len(h))
-			if diff := diffHits(d, want[i], h, SystemWhosedata, SystemPostgres); diff != "" {
-				return nil, fmt.Errorf("%s: seed %s: whosedata and postgres disagree: %s", w.name, seeds[i], diff)
-			}
-		}
-		add(ps.result(w.name, SystemPostgres))
 	}
-	if pgConn != nil {
-		pgConn.Close(context.WithoutCancel(ctx))
-		pgConn = nil
-		pg.stop()
-		pg = nil
-	}
+	closePeers()
 
 	// compliance: SPEC §10 on the lineage seeds, each answer checked against
 	// the UPSTREAM lineage it is built on; compared with that lineage. One
-	// round, seeds interleaved, within PostgreSQL's time budget outside Check
-	// mode: it loads every asset's path and licences from the store, which
-	// makes it far slower than the walk.
+	// round, seeds interleaved, within the time budget outside Check mode:
+	// it loads every asset's path and licences from the store, which makes
+	// it far slower than the walk.
 	budget := cfg.PostgresBudget
 	if cfg.Check {
 		budget = 0
 	}
-	cs, err := wdCompliance(ctx, store, seeds, budget, log)
+	cs, err := wdCompliance(ctx, store, r.seeds, budget, log)
 	if err != nil {
 		return nil, err
 	}
-	add(cs.result("compliance", SystemWhosedata))
-	for _, r := range results {
-		if r.Workload == "lineage_up" && r.System == SystemWhosedata {
-			r.Workload, r.System = "compliance", SystemLineageUp
-			add(r)
+	r.add(cs.result("compliance", SystemWhosedata))
+	for _, res := range r.results {
+		if res.Workload == "lineage_up" && res.System == SystemWhosedata {
+			res.Workload, res.System = "compliance", SystemLineageUp
+			r.add(res)
 		}
 	}
 
-	// paths: whosedata only.
-	ps, err := wdPaths(ctx, store, seeds, reps)
-	if err != nil {
+	// paths: whosedata and the limit, the lengths of their paths compared.
+	if err := r.paths(ctx, store, lg); err != nil {
 		return nil, err
 	}
-	add(ps.result("paths", SystemWhosedata))
 
 	// entity_http: the real schema and server, then a bare graphql-go
 	// schema behind the same server.
@@ -323,43 +342,306 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		smp, err := runEntityHTTP(ctx, url, sg.Keys, total, cfg.Seed)
+		smp, err := runEntityHTTP(ctx, url, r.sg.Keys, total, cfg.Seed)
 		stop()
 		if err != nil {
 			return nil, fmt.Errorf("entity_http: %w", err)
 		}
-		add(smp.result("entity_http", []string{SystemWhosedata, SystemLimit}[i]))
+		r.add(smp.result("entity_http", []string{SystemWhosedata, SystemLimit}[i]))
 	}
 
-	// serve: the store on disk, served by a separate process.
-	serveRSS := cfg.ServeRSS
-	if serveRSS == nil && cfg.Binary != "" {
-		serveRSS = func(ctx context.Context, dir string) (float64, error) {
-			return MeasureServeRSS(ctx, cfg.Binary, dir, seeds)
+	// The rest runs whosedata as a separate process on the store on disk:
+	// the store is closed first, after its JSONL export for load_file.
+	var stats *graph.Stats
+	jsonl := filepath.Join(tmp, "graph.jsonl")
+	onDisk := cfg.Store == "" // the process rows run on the store's directory
+	if cfg.Binary != "" && onDisk {
+		if stats, err = store.Stats(ctx); err != nil {
+			return nil, err
+		}
+		if err := exportJSONL(ctx, store, jsonl); err != nil {
+			return nil, err
 		}
 	}
-	if serveRSS != nil {
+	if (cfg.Binary != "" || cfg.ServeRSS != nil) && onDisk {
 		if err := store.Close(); err != nil {
 			return nil, err
 		}
 		store = nil
+	}
+
+	// serve: the peak RSS of a server answering the lineage seeds.
+	serveRSS := cfg.ServeRSS
+	if serveRSS == nil && cfg.Binary != "" {
+		serveRSS = func(ctx context.Context, dir string) (float64, error) {
+			return MeasureServeRSS(ctx, cfg.Binary, dir, r.seeds)
+		}
+	}
+	if serveRSS != nil && onDisk {
 		mib, err := serveRSS(ctx, dataDir)
 		if err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
 		}
-		add(Result{Workload: "serve", System: SystemWhosedata, PeakRSSMiB: mib})
+		r.add(Result{Workload: "serve", System: SystemWhosedata, PeakRSSMiB: mib})
 	}
 
-	printTable(cfg.Out, results, pgNote)
+	if cfg.Binary != "" && onDisk {
+		// open: process start to the first answer, on the existing store.
+		smp, err := measureOpen(ctx, cfg.Binary, dataDir, r.seeds[0], r.reps)
+		if err != nil {
+			return nil, fmt.Errorf("open: %w", err)
+		}
+		r.add(smp.result("open", SystemWhosedata))
+
+		// load_file: whosedata load of the export, through the command.
+		loaded := filepath.Join(tmp, "loaded")
+		el, rss, err := measureLoadFile(ctx, cfg.Binary, loaded, jsonl)
+		if err != nil {
+			return nil, fmt.Errorf("load_file: %w", err)
+		}
+		var ls sample
+		ls.add(el, stats.Statements)
+		res := ls.result("load_file", SystemWhosedata)
+		res.PeakRSSMiB = rss
+		r.add(res)
+		e, rel, st, err := queryStats(ctx, cfg.Binary, loaded)
+		if err != nil {
+			return nil, fmt.Errorf("load_file: %w", err)
+		}
+		if e != stats.Entities || rel != stats.Relations || st != stats.Statements {
+			return nil, fmt.Errorf("load_file: the loaded store has %d entities, %d relations, %d statements; the store it was exported from %d, %d, %d",
+				e, rel, st, stats.Entities, stats.Relations, stats.Statements)
+		}
+		os.RemoveAll(loaded)
+		os.Remove(jsonl)
+	}
+
+	printTable(cfg.Out, r.results, pgNote)
 	if cfg.JSONPath != "" {
 		b, _ := json.MarshalIndent(struct {
 			Results []Result `json:"results"`
-		}{results}, "", "  ")
+		}{r.results}, "", "  ")
 		if err := os.WriteFile(cfg.JSONPath, append(b, '\n'), 0o644); err != nil {
-			return results, err
+			return r.results, err
 		}
 	}
-	return results, nil
+	return r.results, nil
+}
+
+// exportJSONL writes the store as whosedata/v1 JSONL to path, the way
+// `whosedata export --format jsonl` does.
+func exportJSONL(ctx context.Context, s *graph.Store, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	err = s.View(ctx, func(sn *graph.Snapshot) error { return fixtures.ExportJSONL(ctx, sn, w) })
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("export the store as JSONL for load_file: %w", err)
+	}
+	return nil
+}
+
+// checkCTESeeds is how many seeds (of the interleaved order: hubs and random
+// entities mixed) the CTE walks answer in Check mode; their cost grows
+// fastest with the graph, and the level walks still answer every seed.
+const checkCTESeeds = 25
+
+// lineage runs one lineage workload: whosedata's answers for every seed,
+// checked against the limit's, then timed; the limit timed; then each SQL
+// peer's two walks, each answer checked and timed in one pass (they are
+// slow), seeds interleaved so that a budget cut keeps the mix.
+func (r *run) lineage(ctx context.Context, store *graph.Store, lg *limitGraph, peers []sqlPeer, name string, q lineageQuery) error {
+	d, seeds := r.d, r.seeds
+	want := make([][]hit, len(seeds))
+	for i, seed := range seeds {
+		var err error
+		if want[i], err = wdLineage(ctx, store, d, seed, q); err != nil {
+			return err
+		}
+		if diff := diffHits(d, want[i], lg.lineage(d.index[seed], q), SystemWhosedata, SystemLimit); diff != "" {
+			return fmt.Errorf("%s: seed %s: whosedata and limit disagree: %s", name, seed, diff)
+		}
+	}
+	var wd, lim sample
+	perSeed := make([]time.Duration, len(seeds)) // whosedata's time per seed, summed over the reps
+	err := profiled(map[bool]string{true: r.cfg.ProfileDir}[name == "lineage_down"], name, func() error {
+		for range r.reps {
+			for i, seed := range seeds {
+				t := time.Now()
+				h, err := store.Lineage(ctx, seed, q.options())
+				if err != nil {
+					return fmt.Errorf("whosedata %s of %s: %w", name, seed, err)
+				}
+				el := time.Since(t)
+				wd.add(el, len(h))
+				perSeed[i] += el
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r.add(wd.result(name, SystemWhosedata))
+	for range r.reps {
+		for _, seed := range seeds {
+			n := d.index[seed]
+			t := time.Now()
+			h := lg.lineage(n, q)
+			lim.add(time.Since(t), len(h))
+		}
+	}
+	r.add(lim.result(name, SystemLimit))
+
+	for _, p := range peers {
+		cteSQL, levels := p.dl.cteSQL(q), p.dl.newLevelSQL(q)
+		walks := []struct {
+			walk string
+			fn   func(ctx context.Context, start int32) ([]hit, error)
+		}{
+			{WalkLevels, func(ctx context.Context, start int32) ([]hit, error) {
+				return levelLineage(ctx, p.db, levels, start, q)
+			}},
+			{WalkCTE, func(ctx context.Context, start int32) ([]hit, error) { return cteLineage(ctx, p.db, cteSQL, start, q) }},
+		}
+		if pg, ok := p.db.(pgDB); ok {
+			as := newArraySQL(q)
+			walks = append(walks, struct {
+				walk string
+				fn   func(ctx context.Context, start int32) ([]hit, error)
+			}{WalkArray, func(ctx context.Context, start int32) ([]hit, error) { return arrayLineage(ctx, pg, as, start, q) }})
+		}
+		var rows []Result
+		for _, w := range walks {
+			var smp sample
+			var wdTime time.Duration // whosedata's time on the seeds answered, per rep
+			// Outside Check mode a walk's statements are bounded by the
+			// budget too: one seed of the CTE can take longer than the
+			// whole budget.
+			bound := r.cfg.PostgresBudget
+			if r.cfg.Check {
+				bound = 0
+			}
+			wctx, cancel, err := p.db.bound(ctx, bound)
+			if err != nil {
+				return fmt.Errorf("%s: bound the walk: %w", p.system, err)
+			}
+			began := time.Now()
+			for k, i := range interleave(len(seeds)) {
+				if r.cfg.Check && w.walk == WalkCTE && k == checkCTESeeds {
+					break
+				}
+				if !r.cfg.Check && k > 0 && time.Since(began) > r.cfg.PostgresBudget {
+					r.log.Warn("bench: time budget spent", "system", p.system, "walk", w.walk, "workload", name, "seeds answered", k, "of", len(seeds))
+					break
+				}
+				t := time.Now()
+				h, err := w.fn(wctx, d.index[seeds[i]])
+				if err != nil && bound > 0 && ctx.Err() == nil && p.db.timedOut(err) {
+					r.log.Warn("bench: the time budget ran out during a seed", "system", p.system, "walk", w.walk, "workload", name,
+						"seed", seeds[i], "seeds answered", k, "of", len(seeds))
+					break
+				}
+				if err != nil {
+					cancel()
+					return fmt.Errorf("%s %s walk, %s of %s: %w", p.system, w.walk, name, seeds[i], err)
+				}
+				smp.add(time.Since(t), len(h))
+				wdTime += perSeed[i] / time.Duration(r.reps)
+				peer := p.system + " (" + w.walk + ")"
+				if diff := diffHits(d, want[i], h, SystemWhosedata, peer); diff != "" {
+					cancel()
+					return fmt.Errorf("%s: seed %s: whosedata and %s disagree: %s", name, seeds[i], peer, diff)
+				}
+			}
+			cancel()
+			_, unbound, err := p.db.bound(ctx, 0)
+			if err != nil {
+				return fmt.Errorf("%s: unbound the walk: %w", p.system, err)
+			}
+			unbound()
+			res := smp.result(name, p.system)
+			res.Walk = w.walk
+			if wdTime > 0 {
+				res.WhosedataX = float64(smp.total) / float64(wdTime)
+			}
+			rows = append(rows, res)
+		}
+		// The faster walk: more seeds answered within the budget, then more
+		// ops/s.
+		best := rows[0]
+		for _, res := range rows[1:] {
+			if res.Ops > best.Ops || (res.Ops == best.Ops && res.OpsPerS > best.OpsPerS) {
+				best = res
+			}
+		}
+		r.add(best)
+		for _, res := range rows {
+			if res.Walk == WalkCTE && p.system == SystemPostgres {
+				res.System = SystemPostgresCTE
+				r.add(res)
+			} else if res.Walk != best.Walk {
+				r.log.Info("bench: a slower walk", "system", p.system, "walk", res.Walk, "workload", name,
+					"ops/s", fmt.Sprintf("%.4g", res.OpsPerS), "seeds", res.Ops)
+			}
+		}
+	}
+	return nil
+}
+
+// paths runs the paths workload (k = 5 shortest paths of at most 4
+// relations between consecutive seeds) on whosedata and on the limit. The
+// lengths of the paths found are compared pair by pair (which of equally
+// long paths each picks may differ), except where the limit spent graph's
+// step budget, where the two may stop at different places.
+func (r *run) paths(ctx context.Context, store *graph.Store, lg *limitGraph) error {
+	const depth, k = 4, 5
+	seeds, d := r.seeds, r.d
+	var wd, lim sample
+	for rep := range r.reps {
+		for i, a := range seeds {
+			b := seeds[(i+1)%len(seeds)]
+			t := time.Now()
+			ps, err := store.Paths(ctx, a, b, graph.PathOptions{MaxDepth: depth, First: k})
+			if err != nil {
+				return fmt.Errorf("whosedata paths %s–%s: %w", a, b, err)
+			}
+			wd.add(time.Since(t), len(ps))
+			if rep > 0 {
+				continue
+			}
+			ans := lg.paths(d.index[a], d.index[b], depth, k)
+			if ans.exhausted {
+				continue
+			}
+			got := make([]int, len(ps))
+			for j, p := range ps {
+				got[j] = len(p.Relations)
+			}
+			if !slices.Equal(got, ans.lengths) {
+				return fmt.Errorf("paths %s–%s: whosedata finds paths of lengths %v, the limit %v", a, b, got, ans.lengths)
+			}
+		}
+	}
+	r.add(wd.result("paths", SystemWhosedata))
+	for range r.reps {
+		for i, a := range seeds {
+			b := seeds[(i+1)%len(seeds)]
+			t := time.Now()
+			ans := lg.paths(d.index[a], d.index[b], depth, k)
+			lim.add(time.Since(t), len(ans.lengths))
+		}
+	}
+	r.add(lim.result("paths", SystemLimit))
+	return nil
 }
 
 // interleave orders 0..n-1 by steps of 7 (coprime to the 100 seeds), so that
@@ -397,10 +679,12 @@ func profiled(dir, name string, fn func() error) error {
 }
 
 // printTable writes the rows grouped by workload with the ratio of
-// whosedata to each peer (throughput: higher is better for whosedata).
+// whosedata to each peer (throughput: higher is better for whosedata; on the
+// SQL peers' lineage rows, over the seeds the peer answered); those rows say
+// which walk they are and how many seeds they answered.
 func printTable(w io.Writer, rs []Result, note string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\tsystem\tops/s\titems/s\tp50 ms\tp99 ms\tpeak RSS MiB\twhosedata ×\t")
+	fmt.Fprintln(tw, "workload\tsystem\twalk\tops\tops/s\titems/s\tp50 ms\tp99 ms\tpeak RSS MiB\twhosedata ×\t")
 	for _, wl := range Workloads {
 		var own *Result
 		for i := range rs {
@@ -413,18 +697,43 @@ func printTable(w io.Writer, rs []Result, note string) {
 				continue
 			}
 			ratio := ""
-			if own != nil && r.System != SystemWhosedata && r.OpsPerS > 0 {
+			switch {
+			case r.WhosedataX > 0:
+				ratio = fmt.Sprintf("%.2f", r.WhosedataX)
+			case own != nil && r.System != SystemWhosedata && r.OpsPerS > 0:
 				ratio = fmt.Sprintf("%.2f", own.OpsPerS/r.OpsPerS)
 			}
 			rss := ""
 			if r.PeakRSSMiB > 0 {
 				rss = fmt.Sprintf("%.0f", r.PeakRSSMiB)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.4g\t%.0f\t%.3f\t%.3f\t%s\t%s\t\n", r.Workload, r.System, r.OpsPerS, r.ItemsPerS, r.P50ms, r.P99ms, rss, ratio)
+			walk := r.Walk
+			if walk == "" {
+				walk = "-"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%.4g\t%.0f\t%.3f\t%.3f\t%s\t%s\t\n", r.Workload, r.System, walk, r.Ops, r.OpsPerS, r.ItemsPerS, r.P50ms, r.P99ms, rss, ratio)
 		}
 	}
 	tw.Flush()
 	if note != "" {
 		fmt.Fprintln(w, note)
 	}
+}
+
+// openEmpty opens the store named by url for the whosedata rows; it must be
+// empty, so that the load row measures a first load.
+func openEmpty(ctx context.Context, url string, log *slog.Logger) (*graph.Store, error) {
+	store, err := graph.OpenURL(ctx, url, &graph.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("--store: %w", err)
+	}
+	st, err := store.Stats(ctx)
+	if err == nil && (st.Entities > 0 || st.Statements > 0) {
+		err = fmt.Errorf("--store: %s holds %d entities and %d statements; the benchmark loads an empty store", url, st.Entities, st.Statements)
+	}
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
 }

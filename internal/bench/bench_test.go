@@ -7,11 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
+
+	"github.com/whosedata/whosedata/internal/pgtest"
 )
 
 // TestRunCheck runs the correctness mode at a small size: Run fails on any
-// disagreement between whosedata, limit and (when installed) PostgreSQL, and
+// disagreement between whosedata, limit, SQLite and (when installed)
+// PostgreSQL (both walks), and
 // every workload row must be present. Nothing about timing is asserted.
 func TestRunCheck(t *testing.T) {
 	_, pgErr := findPostgres()
@@ -22,8 +26,12 @@ func TestRunCheck(t *testing.T) {
 	if !havePG {
 		t.Logf("PostgreSQL rows skipped: %v", pgErr)
 	}
+	haveSQLite := !raceEnabled
+	if !haveSQLite {
+		t.Log("SQLite rows left out under the race detector; the plain run and e2e's TestBenchCommand check them")
+	}
 	var out bytes.Buffer
-	rs, err := Run(context.Background(), Config{Entities: 2000, Statements: 8000, Seed: 1, Check: true, Out: &out,
+	rs, err := Run(context.Background(), Config{Entities: 1000, Statements: 4000, Seed: 1, Check: true, Out: &out, NoSQLite: !haveSQLite,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -33,16 +41,22 @@ func TestRunCheck(t *testing.T) {
 	for _, r := range rs {
 		has[[2]string{r.Workload, r.System}] = true
 	}
-	want := [][2]string{{"load", SystemWhosedata}, {"paths", SystemWhosedata},
+	want := [][2]string{{"load", SystemWhosedata}, {"paths", SystemWhosedata}, {"paths", SystemLimit},
 		{"compliance", SystemWhosedata}, {"compliance", SystemLineageUp},
 		{"entity_http", SystemWhosedata}, {"entity_http", SystemLimit}}
 	if havePG {
 		want = append(want, [2]string{"load", SystemPostgres})
 	}
+	if haveSQLite {
+		want = append(want, [2]string{"load", SystemSQLite})
+	}
 	for _, w := range lineageWorkloads {
 		want = append(want, [2]string{w.name, SystemWhosedata}, [2]string{w.name, SystemLimit})
+		if haveSQLite {
+			want = append(want, [2]string{w.name, SystemSQLite})
+		}
 		if havePG {
-			want = append(want, [2]string{w.name, SystemPostgres})
+			want = append(want, [2]string{w.name, SystemPostgres}, [2]string{w.name, SystemPostgresCTE})
 		}
 	}
 	for _, w := range want {
@@ -71,5 +85,44 @@ func TestDiffHitsNamesTheDifference(t *testing.T) {
 func TestMissingPostgresIsExplained(t *testing.T) {
 	if !errors.Is(ErrNoPostgres, ErrNoPostgres) || !bytes.Contains([]byte(ErrNoPostgres.Error()), []byte("apt-get install postgresql")) {
 		t.Errorf("ErrNoPostgres = %q, want the install command", ErrNoPostgres)
+	}
+}
+
+// TestRunCheckOnPostgresStore runs whosedata's rows on the PostgreSQL
+// backend (--store postgres://…): every lineage answer is checked equal to
+// the in-memory limit's, and the rows that run a process on a directory are
+// left out.
+func TestRunCheckOnPostgresStore(t *testing.T) {
+	c := pgtest.Run(t)
+	db, err := c.NewDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	rs, err := Run(context.Background(), Config{Entities: 300, Statements: 1200, Seed: 3, Check: true, Out: &out,
+		NoPostgres: true, NoSQLite: true, Store: c.URL(db), Binary: "/nonexistent/whosedata",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[[2]string]bool{}
+	for _, r := range rs {
+		has[[2]string{r.Workload, r.System}] = true
+	}
+	for _, w := range []string{"load", "lineage_down", "lineage_up", "lineage_down_asof", "lineage_up_asof", "paths"} {
+		if !has[[2]string{w, SystemWhosedata}] {
+			t.Errorf("no whosedata %s row on the PostgreSQL store:\n%s", w, out.String())
+		}
+	}
+	for _, w := range []string{"serve", "open", "load_file"} {
+		if has[[2]string{w, SystemWhosedata}] {
+			t.Errorf("a %s row on a --store run, which has no directory to run a process on", w)
+		}
+	}
+	// A store that is not empty is refused.
+	_, err = Run(context.Background(), Config{Entities: 300, Statements: 1200, Seed: 3, Check: true, Out: io.Discard,
+		NoPostgres: true, NoSQLite: true, Store: c.URL(db), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err == nil || !strings.Contains(err.Error(), "the benchmark loads an empty store") {
+		t.Errorf("a second run on the loaded store: %v, want a refusal", err)
 	}
 }

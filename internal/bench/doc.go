@@ -1,36 +1,53 @@
-// Package bench is the engine of `whosedata bench`: it generates a synthetic
-// graph (internal/synth), runs the same workloads on whosedata and on two
-// peers, checks that every system gives the same lineage answers, and reports
+// Package bench is the engine of the whosedata-bench command: it generates a
+// synthetic graph (internal/synth), runs the same workloads on whosedata and
+// on its peers, checks that every system gives the same answers, and reports
 // throughput, latency and memory as a table and as JSON.
 //
-// The systems:
+// The systems (Result.System):
 //
-//   - whosedata: graph.Store on disk (load, lineage, paths), and the real
-//     schema and server over HTTP on 127.0.0.1 (entity_http); the serve row
-//     is the peak RSS of a separate `whosedata serve` process
-//     (MeasureServeRSS).
-//   - postgres: a private cluster made by initdb in a temporary directory
-//     (Debian's binaries; run as the postgres OS user when root), loaded with
-//     COPY, lineage as a depth-bounded recursive CTE. Absent PostgreSQL is
-//     not an error: its rows are left out and the table says how to add it.
+//   - whosedata: graph.Store on disk (load, lineage, paths, compliance), the
+//     real schema and server over HTTP on 127.0.0.1 (entity_http), and the
+//     whosedata binary as a child process: serve (peak RSS of a server
+//     answering the lineage seeds), open (process start to the first answer
+//     on the existing store) and load_file (`whosedata load` of the store's
+//     JSONL export into a fresh store, with the loader's peak RSS).
+//   - postgres, postgres_cte: a private cluster made by initdb in a
+//     temporary directory (Debian's binaries; run as the postgres OS user
+//     when root), loaded with COPY plus indexes. Lineage three ways: a
+//     depth-bounded recursive CTE (postgres_cte); a level-by-level walk, one
+//     INSERT … SELECT per depth with the visited set in a temporary table;
+//     and the same levels read-only, the frontier sent as arrays and the
+//     visited set in the client. The postgres row is the fastest of them
+//     (Result.Walk says which).
+//     Absent PostgreSQL is not an error: its rows are left out and the table
+//     says how to add it.
+//   - sqlite: modernc.org/sqlite (pure Go) on a file, the same schema and
+//     indexes, loaded by multi-row INSERTs in one transaction; the CTE and
+//     the temporary-table level walk, reported as the faster.
 //   - limit: the same graph as CSR adjacency arrays walked by a plain
-//     breadth-first search, and for entity_http a bare graphql-go schema
-//     answering a constant behind the same server: what the work costs with
-//     nothing else around it.
+//     breadth-first search (lineage) and by the same k-shortest-paths
+//     enumeration graph uses (paths), and for entity_http a bare graphql-go
+//     schema answering a constant behind the same server: what the work
+//     costs with nothing else around it.
 //
 // The map of the package:
 //
 //	bench.go     Config, Result, Run: the workloads in order, the table, the JSON
 //	dataset.go   the generated batch flattened to relation rows, shared by the peers
 //	answer.go    lineage answers as compared, and the diff a mismatch reports
-//	whosedata.go whosedata's lineage and paths calls
-//	limit.go     the CSR graph and its breadth-first lineage
-//	postgres.go  the cluster's life, schema, COPY, the recursive CTE
+//	whosedata.go whosedata's lineage and compliance calls
+//	limit.go     the CSR graph, its breadth-first lineage and its paths
+//	sqlwalk.go   the SQL peers' two lineage walks, in both dialects
+//	postgres.go  the cluster's life, schema, COPY
+//	pgarray.go   PostgreSQL's array walk
+//	sqlite.go    the SQLite database, schema, batched insert
 //	http.go      entity_http: servers and the 16 concurrent clients
-//	serve.go     MeasureServeRSS
+//	serve.go     the whosedata child processes: serve, open, load_file
 //	measure.go   latency samples to rows
 //
 // Lineage answers are compared as sets of (entity key, depth, status), on
-// every seed, before anything is timed; paths are not compared, since equally
-// short and equally strong paths may be chosen differently.
+// every seed, before anything is timed (the SQL peers' are checked as they
+// are timed). Paths are compared by the lengths of the paths found, since
+// equally short paths may be chosen differently. load_file is checked by
+// the loaded store's counts.
 package bench

@@ -15,6 +15,8 @@ type limitGraph struct {
 	in   csr
 	scr  limitScratch
 	next []int32
+	// onPath marks the entities on the path being built by paths.
+	onPath []bool
 }
 
 // csr holds one direction of adjacency: the edges of entity n are
@@ -205,4 +207,97 @@ func (g *limitGraph) lineage(start int32, q lineageQuery) []hit {
 // shorter, or as short and stronger.
 func better(a, b hit) bool {
 	return a.depth < b.depth || (a.depth == b.depth && a.status > b.status)
+}
+
+// limitPathSteps is graph's step budget for one paths question (its
+// maxPathSteps): the limit walks under the same bound.
+const limitPathSteps = 2_000_000
+
+// pathsAnswer is one paths answer as the systems are compared: the length
+// of each path found, in order, and whether the step budget cut the search.
+type pathsAnswer struct {
+	lengths   []int
+	exhausted bool
+}
+
+// paths is the "limit" of the paths workload: up to k shortest simple
+// paths of at most maxDepth relations between a and b, relations undirected
+// and any but retracted ones usable, as graph's Paths finds them — a
+// breadth-first search from b for distances, then a depth-first enumeration
+// from a, one length at a time, pruned by those distances — over the CSR
+// arrays, with a flat on-path array instead of a map. It is not safe for
+// concurrent use.
+func (g *limitGraph) paths(a, b int32, maxDepth, k int) pathsAnswer {
+	sc := &g.scr
+	sc.gen++
+	if g.onPath == nil {
+		g.onPath = make([]bool, len(g.d.keys))
+	}
+	usable := func(c *csr, i int32) bool { return graph.ClaimStatus(c.status[i]) >= graph.Denied }
+	sc.stamp[b], sc.dist[b] = sc.gen, 0
+	frontier := []int32{b}
+	for d := int32(0); d < int32(maxDepth) && len(frontier) > 0; d++ {
+		var next []int32
+		for _, u := range frontier {
+			for _, c := range [2]*csr{&g.out, &g.in} {
+				for i := c.off[u]; i < c.off[u+1]; i++ {
+					if v := c.other[i]; usable(c, i) && sc.stamp[v] != sc.gen {
+						sc.stamp[v], sc.dist[v] = sc.gen, d+1
+						next = append(next, v)
+					}
+				}
+			}
+		}
+		frontier = next
+	}
+	var ans pathsAnswer
+	if sc.stamp[a] != sc.gen {
+		return ans
+	}
+	dist := func(n int32) int32 {
+		if sc.stamp[n] == sc.gen {
+			return sc.dist[n]
+		}
+		return 1 << 30
+	}
+	steps := 0
+	var walk func(u int32, left, length int32) bool
+	walk = func(u int32, left, length int32) bool {
+		if left == 0 {
+			if u == b {
+				ans.lengths = append(ans.lengths, int(length))
+			}
+			return len(ans.lengths) < k
+		}
+		for _, c := range [2]*csr{&g.out, &g.in} {
+			for i := c.off[u]; i < c.off[u+1]; i++ {
+				if !usable(c, i) {
+					continue
+				}
+				if steps++; steps > limitPathSteps {
+					ans.exhausted = true
+					return false
+				}
+				v := c.other[i]
+				if g.onPath[v] || dist(v) > left-1 || (v == b && left-1 > 0) {
+					continue
+				}
+				g.onPath[v] = true
+				more := walk(v, left-1, length)
+				g.onPath[v] = false
+				if !more {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	g.onPath[a] = true
+	for l := dist(a); l <= int32(maxDepth) && len(ans.lengths) < k; l++ {
+		if !walk(a, l, l) {
+			break
+		}
+	}
+	g.onPath[a] = false
+	return ans
 }

@@ -21,7 +21,7 @@ func (s *sample) add(d time.Duration, items int) {
 // result turns a sample into a row: throughput from the wall time, latency
 // percentiles from the individual operations.
 func (s *sample) result(workload, system string) Result {
-	r := Result{Workload: workload, System: system}
+	r := Result{Workload: workload, System: system, Ops: len(s.lat)}
 	if len(s.lat) == 0 || s.total <= 0 {
 		return r
 	}

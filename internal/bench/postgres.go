@@ -5,163 +5,57 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/whosedata/whosedata/graph"
+	"github.com/whosedata/whosedata/internal/pgtest"
 )
 
-// ErrNoPostgres is returned by startPostgres when no PostgreSQL server
-// binaries are installed; Run then benchmarks the other systems and says how to
-// add PostgreSQL.
-var ErrNoPostgres = errors.New("PostgreSQL is not installed (on Debian or Ubuntu: apt-get install postgresql)")
-
-// pgCluster is a private PostgreSQL cluster in a temporary directory,
-// listening on 127.0.0.1 on a free port and on a unix socket in that
-// directory. It is created by initdb and removed by stop.
-type pgCluster struct {
-	bin    string // directory of initdb, pg_ctl, postgres
-	dir    string // temporary directory: data/, the socket, the log
-	port   int
-	asUser string // OS user to run the server as ("" = the current user)
-	log    *slog.Logger
-}
+// ErrNoPostgres is returned when no PostgreSQL server binaries are
+// installed.
+var ErrNoPostgres = pgtest.ErrNoPostgres
 
 // findPostgres returns the bin directory of the newest PostgreSQL installed
-// the Debian way (/usr/lib/postgresql/<version>/bin), or ErrNoPostgres.
-func findPostgres() (string, error) {
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	var best string
-	bestV := -1.0
-	for _, d := range dirs {
-		ok := true
-		for _, b := range []string{"initdb", "pg_ctl", "postgres"} {
-			if _, err := os.Stat(filepath.Join(d, b)); err != nil {
-				ok = false
-			}
-		}
-		v, err := strconv.ParseFloat(filepath.Base(filepath.Dir(d)), 64)
-		if ok && err == nil && v > bestV {
-			best, bestV = d, v
-		}
-	}
-	if best == "" {
-		return "", ErrNoPostgres
-	}
-	return best, nil
+// the Debian way, or ErrNoPostgres.
+func findPostgres() (string, error) { return pgtest.Find() }
+
+// benchSettings are what a benchmark of a non-durable embedded store would
+// set: no fsync (Badger here does not sync per commit either), memory for
+// sorts and index builds. Everything else is PostgreSQL's default.
+var benchSettings = []string{"fsync=off", "synchronous_commit=off", "full_page_writes=off",
+	"shared_buffers=1GB", "work_mem=256MB", "maintenance_work_mem=1GB", "max_wal_size=8GB"}
+
+// pgCluster is the private cluster the PostgreSQL rows run on (started by
+// internal/pgtest, as the tests' clusters are).
+type pgCluster struct {
+	c   *pgtest.Cluster
+	log *slog.Logger
 }
 
-// startPostgres creates and starts a private cluster. PostgreSQL refuses to
-// run as root, so as root the cluster belongs to the "postgres" OS user that
-// Debian's package creates, and its commands run through runuser. The caller
-// must call stop, also on error paths; a failed start cleans up itself.
-func startPostgres(ctx context.Context, log *slog.Logger) (c *pgCluster, err error) {
-	bin, err := findPostgres()
+// startPostgres creates and starts a private cluster on loopback. The caller
+// must call stop; a failed start cleans up itself.
+func startPostgres(ctx context.Context, log *slog.Logger) (*pgCluster, error) {
+	c, err := pgtest.StartWith(ctx, benchSettings)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "whosedata-bench-pg-")
-	if err != nil {
-		return nil, err
-	}
-	c = &pgCluster{bin: bin, dir: dir, log: log}
-	defer func() {
-		if err != nil {
-			c.stop()
-			c = nil
-		}
-	}()
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return c, fmt.Errorf("running as root, PostgreSQL needs the postgres OS user (created by apt-get install postgresql): %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			return c, err
-		}
-		c.asUser = "postgres"
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return c, err
-	}
-	if out, err := c.run(ctx, "initdb", "-D", c.data(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
-		return c, fmt.Errorf("initdb: %w\n%s", err, out)
-	}
-	c.port, err = freePort()
-	if err != nil {
-		return c, err
-	}
-	// Settings a benchmark of a non-durable embedded store would use: no
-	// fsync (Badger here does not sync per commit either), memory for sorts
-	// and index builds. Everything else is PostgreSQL's default.
-	opts := strings.Join([]string{
-		"-h 127.0.0.1", "-p " + strconv.Itoa(c.port), "-k " + c.dir,
-		"-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
-		"-c shared_buffers=1GB", "-c work_mem=256MB", "-c maintenance_work_mem=1GB", "-c max_wal_size=8GB",
-	}, " ")
-	if out, err := c.run(ctx, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "postgres.log"), "-o", opts, "-w", "-t", "60", "start"); err != nil {
-		return c, fmt.Errorf("pg_ctl start: %w\n%s", err, out)
-	}
-	log.Info("postgres started", "bin", bin, "port", c.port, "dir", dir)
-	return c, nil
+	log.Info("postgres started", "port", c.Port, "dir", c.SocketDir())
+	return &pgCluster{c: c, log: log}, nil
 }
 
-func (c *pgCluster) data() string { return filepath.Join(c.dir, "data") }
-
-// run runs one of the cluster's programs as the cluster's OS user.
-func (c *pgCluster) run(ctx context.Context, prog string, args ...string) ([]byte, error) {
-	name := filepath.Join(c.bin, prog)
-	if c.asUser != "" {
-		args = append([]string{"-u", c.asUser, "--", name}, args...)
-		name = "runuser"
-	}
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = c.dir
-	return cmd.CombinedOutput()
-}
-
-// stop shuts the server down (fast mode) and removes the directory. It runs
-// on its own deadline, so it also works once the benchmark's context is
-// cancelled.
-func (c *pgCluster) stop() {
-	if c == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := os.Stat(filepath.Join(c.data(), "postmaster.pid")); err == nil {
-		if out, err := c.run(ctx, "pg_ctl", "-D", c.data(), "-m", "fast", "-w", "stop"); err != nil {
-			c.log.Warn("postgres did not stop", "err", err, "output", string(out))
-		}
-	}
-	if err := os.RemoveAll(c.dir); err != nil {
-		c.log.Warn("cannot remove the postgres directory", "dir", c.dir, "err", err)
+// stop shuts the server down and removes its directory, on its own
+// deadline, so it also works once the benchmark's context is cancelled.
+func (p *pgCluster) stop() {
+	if p != nil {
+		p.c.Stop()
 	}
 }
 
 // connect opens a connection over the unix socket.
-func (c *pgCluster) connect(ctx context.Context) (*pgx.Conn, error) {
-	return pgx.Connect(ctx, fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", c.dir, c.port))
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+func (p *pgCluster) connect(ctx context.Context) (*pgx.Conn, error) {
+	return pgx.Connect(ctx, fmt.Sprintf("host=%s port=%d user=postgres dbname=postgres sslmode=disable", p.c.SocketDir(), p.c.Port))
 }
 
 // The relational schema a competent engineer would write for these queries:
@@ -226,95 +120,50 @@ func pgLoad(ctx context.Context, conn *pgx.Conn, d *dataset) (time.Duration, err
 			return 0, fmt.Errorf("postgres %q: %w", q, err)
 		}
 	}
-	return time.Since(start), nil
+	el := time.Since(start)
+	// The level-by-level walk's visited set, on this connection.
+	for _, q := range []string{visitedTable, `CREATE INDEX ON visited (depth)`} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return 0, fmt.Errorf("postgres %q: %w", q, err)
+		}
+	}
+	return el, nil
 }
 
-// pgLineageSQL builds the lineage query: a recursive CTE over data-flow edges
-// with the SPEC §2 semantics. UNION on (entity, depth, status) removes
-// duplicate rows within a level; the depth bound ($3) is what stops cycles
-// from looping. DISTINCT ON then keeps each entity's shortest depth and, among
-// equally short walks, the strongest weakest-link status. Holders are one
-// join further. The last row (id -1) carries the deepest data-flow depth
-// reached, so the caller can tell whether the bound cut the walk short.
-//
-// Parameters: $1 start entity, $2 minStatus, $3 depth bound, and with asOf
-// $4/$5 the first and last day of the asOf period.
-func pgLineageSQL(q lineageQuery) string {
-	hold := fmt.Sprintf("r.type BETWEEN %d AND %d", graph.Owns, graph.Developed)
-	flow := fmt.Sprintf("r.type BETWEEN %d AND %d", graph.TrainedOn, graph.BuiltOn)
-	// st is the relation's status under the query; ok is the walk condition.
-	st, ok, lat := "r.status", "r.status >= $2", ""
-	if !q.asOf.IsZero() {
-		// Effective status from the statements dated up to asOf (SPEC §1):
-		// over {DENIED, ALLEGED, ASSERTED, CONFIRMED, RULED} the strongest
-		// wins, except ALLEGED with DENIED is DISPUTED; none is RETRACTED.
-		lat = fmt.Sprintf(` CROSS JOIN LATERAL (SELECT CASE WHEN max(s.status) IS NULL THEN %d
-			WHEN max(s.status) = %d AND min(s.status) = %d THEN %d ELSE max(s.status) END::smallint AS status
-			FROM statements s WHERE s.relation_id = r.id AND s.day <= $5 AND s.status <> %d) e`,
-			graph.Retracted, graph.Alleged, graph.Denied, graph.Disputed, graph.Retracted)
-		st, ok = "e.status", "r.valid_from <= $5 AND r.valid_to >= $4 AND e.status >= $2"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "WITH RECURSIVE\nseeds(id) AS (SELECT $1::int")
-	if q.down {
-		fmt.Fprintf(&b, " UNION SELECT r.to_id FROM relations r%s WHERE r.from_id = $1 AND %s AND %s", lat, hold, ok)
-	}
-	fmt.Fprintf(&b, "),\nwalk(id, depth, status) AS (\n  SELECT $1::int, 0, %d::smallint\n", graph.Ruled)
-	if q.down {
-		fmt.Fprintf(&b, "  UNION SELECT r.to_id, 1, %s FROM relations r%s WHERE r.from_id = $1 AND %s AND %s\n", st, lat, hold, ok)
-		fmt.Fprintf(&b, "  UNION SELECT r.from_id, w.depth + 1, least(w.status, %s) FROM walk w JOIN relations r ON r.to_id = w.id AND %s%s WHERE w.depth < $3 AND %s\n", st, flow, lat, ok)
-	} else {
-		fmt.Fprintf(&b, "  UNION SELECT r.to_id, w.depth + 1, least(w.status, %s) FROM walk w JOIN relations r ON r.from_id = w.id AND %s%s WHERE w.depth < $3 AND %s\n", st, flow, lat, ok)
-	}
-	fmt.Fprintf(&b, `),
-flow AS (SELECT DISTINCT ON (id) id, depth, status FROM walk ORDER BY id, depth, status DESC),
-hits AS (SELECT id, depth, status FROM flow WHERE id NOT IN (SELECT id FROM seeds)),
-holders AS (SELECT r.from_id AS id, h.depth + 1 AS depth, least(h.status, %s) AS status
-	FROM hits h JOIN relations r ON r.to_id = h.id AND %s%s WHERE %s AND r.from_id NOT IN (SELECT id FROM seeds))
-(SELECT DISTINCT ON (id) id, depth, status FROM (SELECT * FROM hits UNION ALL SELECT * FROM holders) x ORDER BY id, depth, status DESC)
-UNION ALL SELECT -1, (SELECT coalesce(max(depth), 0) FROM flow), 0::smallint`, st, hold, lat, ok)
-	return b.String()
+// pgDB is a PostgreSQL connection as the SQL walks use it.
+type pgDB struct{ conn *pgx.Conn }
+
+func (p pgDB) exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	tag, err := p.conn.Exec(ctx, sql, args...)
+	return tag.RowsAffected(), err
 }
 
-// pgFirstBound is the depth bound the lineage query starts with; when the
-// walk reaches it, the query is run again with the bound doubled.
-const pgFirstBound = 16
+// bound sets statement_timeout on the session: PostgreSQL cancels a
+// statement past it and the connection stays open (a cancelled context
+// would make pgx close it).
+func (p pgDB) bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc, error) {
+	_, err := p.conn.Exec(ctx, fmt.Sprintf("SET statement_timeout = %d", d.Milliseconds()))
+	return ctx, func() {}, err
+}
 
-// pgLineage runs one lineage query, deepening the bound until the walk ends
-// inside it. Hits are sorted by entity number.
-func pgLineage(ctx context.Context, conn *pgx.Conn, sql string, start int32, q lineageQuery) ([]hit, error) {
-	args := []any{start, int16(q.min()), 0}
-	if !q.asOf.IsZero() {
-		args = append(args, q.asOf.Start(), q.asOf.End())
+// timedOut reports a statement cancelled by statement_timeout.
+func (p pgDB) timedOut(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "57014" // query_canceled
+}
+
+func (p pgDB) rows(ctx context.Context, sql string, args []any, fn func(id, depth, status int64)) error {
+	rows, err := p.conn.Query(ctx, sql, args...)
+	if err != nil {
+		return err
 	}
-	for bound := pgFirstBound; ; bound *= 2 {
-		args[2] = bound
-		rows, err := conn.Query(ctx, sql, args...)
-		if err != nil {
-			return nil, err
+	defer rows.Close()
+	for rows.Next() {
+		var id, depth, status int64
+		if err := rows.Scan(&id, &depth, &status); err != nil {
+			return err
 		}
-		var hits []hit
-		var deepest int32
-		for rows.Next() {
-			var id, depth int32
-			var status int16
-			if err := rows.Scan(&id, &depth, &status); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if id < 0 {
-				deepest = depth
-				continue
-			}
-			hits = append(hits, hit{n: id, depth: depth, status: graph.ClaimStatus(status)})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if deepest < int32(bound) {
-			slices.SortFunc(hits, func(a, b hit) int { return int(a.n) - int(b.n) })
-			return hits, nil
-		}
+		fn(id, depth, status)
 	}
+	return rows.Err()
 }

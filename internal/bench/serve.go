@@ -2,7 +2,9 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -20,26 +23,31 @@ import (
 // still complete.
 const lineageHTTPQuery = `query($e: String!, $d: LineageDirection!) { lineage(entity: $e, direction: $d, first: 1000) { entity { key } depth status } }`
 
-// MeasureServeRSS starts `binary serve --data dataDir --empty --addr
-// 127.0.0.1:0` as a child process, runs the lineage of every seed (DOWNSTREAM
-// and UPSTREAM) over HTTP against it, and returns the server's peak resident
-// set size (VmHWM from /proc/PID/status) in MiB. The child is stopped with
-// SIGINT (then killed after 15 s) before MeasureServeRSS returns. It returns
-// an error if the server does not start, a query fails, or /proc cannot be
-// read (it needs Linux).
-func MeasureServeRSS(ctx context.Context, binary, dataDir string, seeds []string) (float64, error) {
+// serveProc is a running `whosedata serve` child process.
+type serveProc struct {
+	cmd    *exec.Cmd
+	base   string // http://127.0.0.1:PORT
+	exited chan error
+}
+
+// startServe starts `binary serve --data dataDir --empty --addr
+// 127.0.0.1:0` and waits until it says where it listens. It returns an
+// error if the child exits first, says nothing within 2 minutes, or ctx
+// ends; the child is then stopped. The caller must call stop.
+func startServe(ctx context.Context, binary, dataDir string) (*serveProc, error) {
 	cmd := exec.Command(binary, "serve", "--data", dataDir, "--empty", "--addr", "127.0.0.1:0")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	cmd.Stdout = io.Discard
 	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("start %s serve: %w", binary, err)
+		return nil, fmt.Errorf("start %s serve: %w", binary, err)
 	}
-	exited := make(chan error, 1)
+	p := &serveProc{cmd: cmd, exited: make(chan error, 1)}
 	addr := make(chan string, 1)
-	var tail strings.Builder // the child's last words, for errors
+	var mu sync.Mutex
+	var tail strings.Builder // the child's first words, for errors
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
@@ -50,43 +58,135 @@ func MeasureServeRSS(ctx context.Context, binary, dataDir string, seeds []string
 				default:
 				}
 			}
+			mu.Lock()
 			if tail.Len() < 4096 {
 				tail.WriteString(line + "\n")
 			}
+			mu.Unlock()
 		}
-		exited <- cmd.Wait()
+		p.exited <- cmd.Wait()
 	}()
-	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
-	var base string
+	said := func() string { mu.Lock(); defer mu.Unlock(); return tail.String() }
 	select {
-	case base = <-addr:
-	case err := <-exited:
-		return 0, fmt.Errorf("%s serve exited before listening: %v\n%s", binary, err, tail.String())
+	case p.base = <-addr:
+		return p, nil
+	case err := <-p.exited:
+		p.exited <- err
+		return nil, fmt.Errorf("%s serve exited before listening: %v\n%s", binary, err, said())
 	case <-time.After(2 * time.Minute):
-		stop()
-		return 0, fmt.Errorf("%s serve did not say where it listens within 2 minutes", binary)
+		p.stop()
+		return nil, fmt.Errorf("%s serve did not say where it listens within 2 minutes", binary)
 	case <-ctx.Done():
-		stop()
-		return 0, ctx.Err()
+		p.stop()
+		return nil, ctx.Err()
 	}
-	defer stop()
+}
+
+// stop sends SIGINT, kills the child after 15 s, and waits for it.
+func (p *serveProc) stop() {
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-p.exited:
+		p.exited <- err
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		p.exited <- <-p.exited
+	}
+}
+
+// MeasureServeRSS starts `binary serve` on the store in dataDir (see
+// startServe), runs the lineage of every seed (DOWNSTREAM and UPSTREAM)
+// over HTTP against it, and returns the server's peak resident set size
+// (VmHWM from /proc/PID/status) in MiB. The child is stopped before
+// MeasureServeRSS returns. It returns an error if the server does not
+// start, a query fails, or /proc cannot be read (it needs Linux).
+func MeasureServeRSS(ctx context.Context, binary, dataDir string, seeds []string) (float64, error) {
+	p, err := startServe(ctx, binary, dataDir)
+	if err != nil {
+		return 0, err
+	}
+	defer p.stop()
 	client := &http.Client{Timeout: 2 * time.Minute}
 	for _, dir := range []string{"DOWNSTREAM", "UPSTREAM"} {
 		for _, seed := range seeds {
-			if err := lineageRequest(ctx, client, base+"/graphql", seed, dir); err != nil {
+			if err := lineageRequest(ctx, client, p.base+"/graphql", seed, dir); err != nil {
 				return 0, err
 			}
 		}
 	}
-	return peakRSSMiB(cmd.Process.Pid)
+	return peakRSSMiB(p.cmd.Process.Pid)
+}
+
+// measureOpen is the open workload: reps times, the time from starting
+// `binary serve` on the existing store in dataDir to its first answer (the
+// DOWNSTREAM lineage of seed over HTTP). The server is stopped after each.
+func measureOpen(ctx context.Context, binary, dataDir, seed string, reps int) (sample, error) {
+	var smp sample
+	client := &http.Client{Timeout: 2 * time.Minute}
+	for range reps {
+		t := time.Now()
+		p, err := startServe(ctx, binary, dataDir)
+		if err != nil {
+			return smp, err
+		}
+		err = lineageRequest(ctx, client, p.base+"/graphql", seed, "DOWNSTREAM")
+		el := time.Since(t)
+		p.stop()
+		if err != nil {
+			return smp, err
+		}
+		smp.add(el, 1)
+	}
+	return smp, nil
+}
+
+// measureLoadFile is the load_file workload: `binary load --data dataDir
+// file` into a fresh store, timed from process start to exit. It returns the
+// duration and the child's peak RSS in MiB (from its resource usage), or an
+// error with what the command printed.
+func measureLoadFile(ctx context.Context, binary, dataDir, file string) (time.Duration, float64, error) {
+	cmd := exec.CommandContext(ctx, binary, "load", "--data", dataDir, file)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	t := time.Now()
+	err := cmd.Run()
+	el := time.Since(t)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s load %s: %w\n%s", binary, file, err, tail(out.String(), 2048))
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0, 0, fmt.Errorf("%s load: no resource usage on this system", binary)
+	}
+	return el, float64(ru.Maxrss) / 1024, nil // Maxrss is in KiB on Linux
+}
+
+// queryStats asks `binary query --data dataDir` for the store's counts.
+func queryStats(ctx context.Context, binary, dataDir string) (entities, relations, statements int, err error) {
+	cmd := exec.CommandContext(ctx, binary, "query", "--data", dataDir, "{ stats { entities relations statements } }")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	b, err := cmd.Output()
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("%s query --data %s: %w\n%s", binary, dataDir, err, tail(stderr.String(), 2048))
+	}
+	var out struct {
+		Data struct {
+			Stats struct{ Entities, Relations, Statements int }
+		}
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return 0, 0, 0, fmt.Errorf("%s query: %w in %q", binary, err, tail(string(b), 512))
+	}
+	s := out.Data.Stats
+	return s.Entities, s.Relations, s.Statements, nil
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
 }
 
 func lineageRequest(ctx context.Context, c *http.Client, url, seed, dir string) error {

@@ -28,24 +28,6 @@ func wdLineage(ctx context.Context, s *graph.Store, d *dataset, seed string, q l
 	return out, nil
 }
 
-// wdPaths runs the paths workload: k = 5 shortest paths of at most 4
-// relations between consecutive seeds.
-func wdPaths(ctx context.Context, s *graph.Store, seeds []string, reps int) (sample, error) {
-	var smp sample
-	for range reps {
-		for i, a := range seeds {
-			b := seeds[(i+1)%len(seeds)]
-			t := time.Now()
-			ps, err := s.Paths(ctx, a, b, graph.PathOptions{MaxDepth: 4, First: 5})
-			if err != nil {
-				return smp, fmt.Errorf("whosedata paths %s–%s: %w", a, b, err)
-			}
-			smp.add(time.Since(t), len(ps))
-		}
-	}
-	return smp, nil
-}
-
 // wdCompliance runs the compliance workload: Store.Compliance (commercial
 // use, default options) of each seed once, seeds interleaved (hubs and random
 // entities mixed) until budget is spent (0: no budget). Each answer is then

@@ -59,8 +59,8 @@ export function kindWord(kind, n) {
 /** DISPUTE_ORDER is the order dispute statuses are listed in on the home page: live ones first. */
 export const DISPUTE_ORDER = ['THREATENED', 'FILED', 'ONGOING', 'RULED', 'SETTLED', 'DISMISSED', 'WITHDRAWN'];
 
-/** title returns an enum name as words: FINE_TUNED_FROM → "Fine tuned from". */
+/** title returns an enum name or a camelCase key as words: FINE_TUNED_FROM → "Fine tuned from", caseNumber → "Case number". */
 export function title(name) {
-  const s = String(name).toLowerCase().replace(/_/g, ' ');
+  const s = String(name).replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
