@@ -50,7 +50,7 @@ func Copy(ctx context.Context, dst, src *Store, progress func(CopyProgress)) err
 	}
 	empty := true
 	if err := dst.kv.view(ctx, func(r kvReader) error {
-		return r.scan(nil, []byte{pMeta + 1}, true, func(k, _ []byte) (bool, error) {
+		return r.scan(nil, afterMeta(), true, func(k, _ []byte) (bool, error) {
 			empty = false
 			return false, nil
 		})

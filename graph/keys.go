@@ -343,3 +343,7 @@ func decodeU32(b []byte) (uint32, bool) {
 	}
 	return binary.BigEndian.Uint32(b), true
 }
+
+// afterMeta is the first key after every meta key: the data of a store
+// starts there.
+func afterMeta() []byte { return []byte{pMeta + 1} }

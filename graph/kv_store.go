@@ -356,7 +356,7 @@ func (j *journaled) undoFirstLoad(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	if d, ok := j.e.(kv.Dropper); ok {
-		if err := d.DropAllExcept(ctx, []byte{pMeta}); err != nil {
+		if err := d.DropAllExcept(ctx, family(pMeta)); err != nil {
 			return false, err
 		}
 	} else {
@@ -364,7 +364,7 @@ func (j *journaled) undoFirstLoad(ctx context.Context) (bool, error) {
 		for {
 			var del []kvOp
 			if err := j.e.View(ctx, func(r kv.Reader) error {
-				return r.Scan(ctx, kv.Range{Start: []byte{pMeta + 1}, KeysOnly: true, Limit: 10000}, func(k, _ []byte) (bool, error) {
+				return r.Scan(ctx, kv.Range{Start: afterMeta(), KeysOnly: true, Limit: 10000}, func(k, _ []byte) (bool, error) {
 					del = append(del, kvOp{Key: bytes.Clone(k), Del: true})
 					return true, nil
 				})

@@ -358,85 +358,32 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 	if err := validateStatement(prefix, &in); err != nil {
 		return triple{}, false, err
 	}
-	from, fromRec, err := t.resolveKnown(prefix+"from", in.From)
+	st, refs, err := t.newStatement(prefix, in)
 	if err != nil {
 		return triple{}, false, err
 	}
-	to, toRec, err := t.resolveKnown(prefix+"to", in.To)
-	if err != nil {
-		return triple{}, false, err
-	}
-	st := &stmtRec{Status: in.Status, Date: in.Date, Note: in.Note, RecordedAt: t.now}
-	if in.RetractedReason != "" {
-		st.Status = Retracted
-		st.Retraction = &Retraction{Reason: in.RetractedReason, At: t.now, PreviousStatus: in.Status}
-		if in.Status == Retracted {
-			return triple{}, false, fieldErr(prefix+"status", ErrInvalid, ": a retracted statement gives the status it had before")
-		}
-	}
-	var claimedID, disputeID uuid.UUID
-	if in.ClaimedBy != "" {
-		n, rec, err := t.resolveKnown(prefix+"claimedBy", in.ClaimedBy)
-		if err != nil {
-			return triple{}, false, err
-		}
-		st.ClaimedBy, claimedID = n, rec.ID
-	}
-	if in.Dispute != "" {
-		n, rec, err := t.resolveKnown(prefix+"dispute", in.Dispute)
-		if err != nil {
-			return triple{}, false, err
-		}
-		if rec.Kind != Dispute {
-			return triple{}, false, fieldErr(prefix+"dispute", ErrInvalid, ": %q is a %s, not a DISPUTE", rec.Key, rec.Kind)
-		}
-		st.Dispute, disputeID = n, rec.ID
-	}
-	evIDs := make([]uuid.UUID, len(in.Evidence))
-	for i, e := range in.Evidence {
-		ev := evRec{URL: e.URL, Quote: e.Quote}
-		if e.Document != "" {
-			n, rec, err := t.resolveKnown(fmt.Sprintf("%sevidence[%d].document", prefix, i), e.Document)
-			if err != nil {
-				return triple{}, false, err
-			}
-			ev.Doc, evIDs[i] = n, rec.ID
-		}
-		st.Evidence = append(st.Evidence, ev)
-	}
-	tr := triple{From: from, Type: in.Type, To: to}
+	tr := triple{From: refs.from, Type: in.Type, To: refs.to}
 	rel, err := t.rel(tr)
 	if err != nil {
 		return triple{}, false, err
 	}
-	relID := relationID(fromRec.ID, in.Type, toRec.ID)
+	relID := relationID(refs.fromID, in.Type, refs.toID)
 	id := in.ID
 	if id == uuid.Nil {
-		id = statementID(relID, in, claimedID, disputeID, evIDs)
+		id = statementID(relID, in, refs.claimedID, refs.disputeID, refs.evIDs)
 	}
-	changed, existed := false, rel != nil
-	if rel == nil {
+	existed := rel != nil
+	if !existed {
 		rel = &relRec{ID: relID}
-		changed = true
 	}
-	updated := false
-	if !in.ValidFrom.IsZero() && rel.ValidFrom != in.ValidFrom {
-		rel.ValidFrom, updated = in.ValidFrom, true
-	}
-	if !in.ValidTo.IsZero() && rel.ValidTo != in.ValidTo {
-		rel.ValidTo, updated = in.ValidTo, true
-	}
-	if attrs := setAttributes(rel.Attributes, in.Attributes); !slices.Equal(attrs, rel.Attributes) {
-		rel.Attributes, updated = attrs, true
-	}
-	changed = changed || updated
+	updated := setRelationFields(rel, in)
 	if existed && updated {
 		if t.relUpdated == nil {
 			t.relUpdated = map[triple]bool{}
 		}
 		t.relUpdated[tr] = true
 	}
-	added := false
+	changed := !existed || updated
 	same, err := t.sameStatement(rel, relID, id)
 	if err != nil {
 		return triple{}, false, err
@@ -448,36 +395,123 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 		}
 		return tr, false, fmt.Errorf("%w: %sthis statement was recorded before and retracted at %s (%q); a retracted statement stays retracted: to say it again, add it with its new date or evidence", errRetractedAgain, prefix, at, clip(why))
 	}
-	if same == nil {
-		existing, err := t.stmt(id)
-		if err != nil {
+	added := same == nil
+	if added {
+		if err := t.storeStatement(prefix, rel, relID, id, st, tr); err != nil {
 			return triple{}, false, err
 		}
-		if existing != nil {
-			// The id is taken by a statement now on another relation (it moved
-			// in a merge): the same words said again are a new statement.
-			return triple{}, false, fmt.Errorf("%w: %sstatement %s already exists on another relation", ErrConflict, prefix, id)
-		}
-		st.Rel = tr
-		t.setStmt(id, st)
-		rec := changeRec{Kind: StatementAdded, Statement: id, RelID: relID}
-		if docs := docsOf(st); len(docs) > 0 {
-			t.logChange(rec, append([]uint32{from, to, st.ClaimedBy, st.Dispute}, docs...)...)
-		} else {
-			t.logChange(rec, from, to, st.ClaimedBy, st.Dispute)
-		}
-		mini := stmtMini{ID: id, Status: st.Status, Day: st.Date.Start(), Rec: unixSec(t.now)}
-		if st.Retraction != nil {
-			mini.Prev, mini.Ret = st.Retraction.PreviousStatus, mini.Rec
-		}
-		rel.Statements = append(rel.Statements, mini)
-		added, changed = true, true
+		changed = true
 	}
 	if changed {
 		rel.Status = rel.effective()
 		t.setRel(tr, rel)
 	}
 	return tr, added, nil
+}
+
+// stmtRefs is what the references of a statement resolve to: its
+// endpoints' numbers, and the ids its own id is derived from.
+type stmtRefs struct {
+	from, to                           uint32
+	fromID, toID, claimedID, disputeID uuid.UUID
+	evIDs                              []uuid.UUID
+}
+
+// newStatement resolves in's references and returns the record of the
+// statement it makes (not yet on any relation).
+func (t *wtx) newStatement(prefix string, in StatementInput) (*stmtRec, stmtRefs, error) {
+	var refs stmtRefs
+	from, fromRec, err := t.resolveKnown(prefix+"from", in.From)
+	if err != nil {
+		return nil, refs, err
+	}
+	to, toRec, err := t.resolveKnown(prefix+"to", in.To)
+	if err != nil {
+		return nil, refs, err
+	}
+	refs.from, refs.to, refs.fromID, refs.toID = from, to, fromRec.ID, toRec.ID
+	st := &stmtRec{Status: in.Status, Date: in.Date, Note: in.Note, RecordedAt: t.now}
+	if in.RetractedReason != "" {
+		st.Status = Retracted
+		st.Retraction = &Retraction{Reason: in.RetractedReason, At: t.now, PreviousStatus: in.Status}
+		if in.Status == Retracted {
+			return nil, refs, fieldErr(prefix+"status", ErrInvalid, ": a retracted statement gives the status it had before")
+		}
+	}
+	if in.ClaimedBy != "" {
+		n, rec, err := t.resolveKnown(prefix+"claimedBy", in.ClaimedBy)
+		if err != nil {
+			return nil, refs, err
+		}
+		st.ClaimedBy, refs.claimedID = n, rec.ID
+	}
+	if in.Dispute != "" {
+		n, rec, err := t.resolveKnown(prefix+"dispute", in.Dispute)
+		if err != nil {
+			return nil, refs, err
+		}
+		if rec.Kind != Dispute {
+			return nil, refs, fieldErr(prefix+"dispute", ErrInvalid, ": %q is a %s, not a DISPUTE", rec.Key, rec.Kind)
+		}
+		st.Dispute, refs.disputeID = n, rec.ID
+	}
+	refs.evIDs = make([]uuid.UUID, len(in.Evidence))
+	for i, e := range in.Evidence {
+		ev := evRec{URL: e.URL, Quote: e.Quote}
+		if e.Document != "" {
+			n, rec, err := t.resolveKnown(fmt.Sprintf("%sevidence[%d].document", prefix, i), e.Document)
+			if err != nil {
+				return nil, refs, err
+			}
+			ev.Doc, refs.evIDs[i] = n, rec.ID
+		}
+		st.Evidence = append(st.Evidence, ev)
+	}
+	return st, refs, nil
+}
+
+// setRelationFields gives rel the validity and attributes in states; it
+// reports whether any changed.
+func setRelationFields(rel *relRec, in StatementInput) bool {
+	updated := false
+	if !in.ValidFrom.IsZero() && rel.ValidFrom != in.ValidFrom {
+		rel.ValidFrom, updated = in.ValidFrom, true
+	}
+	if !in.ValidTo.IsZero() && rel.ValidTo != in.ValidTo {
+		rel.ValidTo, updated = in.ValidTo, true
+	}
+	if attrs := setAttributes(rel.Attributes, in.Attributes); !slices.Equal(attrs, rel.Attributes) {
+		rel.Attributes, updated = attrs, true
+	}
+	return updated
+}
+
+// storeStatement stores st, a new statement with id, on relation tr
+// (record rel, id relID) and logs the change.
+func (t *wtx) storeStatement(prefix string, rel *relRec, relID, id uuid.UUID, st *stmtRec, tr triple) error {
+	existing, err := t.stmt(id)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		// The id is taken by a statement now on another relation (it moved
+		// in a merge): the same words said again are a new statement.
+		return fmt.Errorf("%w: %sstatement %s already exists on another relation", ErrConflict, prefix, id)
+	}
+	st.Rel = tr
+	t.setStmt(id, st)
+	rec := changeRec{Kind: StatementAdded, Statement: id, RelID: relID}
+	if docs := docsOf(st); len(docs) > 0 {
+		t.logChange(rec, append([]uint32{tr.From, tr.To, st.ClaimedBy, st.Dispute}, docs...)...)
+	} else {
+		t.logChange(rec, tr.From, tr.To, st.ClaimedBy, st.Dispute)
+	}
+	mini := stmtMini{ID: id, Status: st.Status, Day: st.Date.Start(), Rec: unixSec(t.now)}
+	if st.Retraction != nil {
+		mini.Prev, mini.Ret = st.Retraction.PreviousStatus, mini.Rec
+	}
+	rel.Statements = append(rel.Statements, mini)
+	return nil
 }
 
 // errRetractedAgain is the error of adding a statement that says what a
