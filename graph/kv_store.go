@@ -84,8 +84,10 @@ func partial(err error) error {
 }
 
 // readTimeout bounds one read of a reader bound to the store's own context
-// (the snapshots of published versions): a database that stops answering
-// fails the read instead of hanging the request.
+// (the snapshots of published versions) on a database server: one that
+// stops answering fails the read instead of hanging the request. A local
+// engine (Badger) has no such bound: a scan of a whole family, as export
+// makes, may take minutes.
 const readTimeout = 30 * time.Second
 
 // ctxReader binds a kv.Reader to a context.
@@ -153,7 +155,8 @@ func (j *journaled) snapshot(ctx context.Context) (kvReader, func()) {
 	if err != nil {
 		return errReader{fmt.Errorf("open a read snapshot: %w", err)}, func() {}
 	}
-	return readerOf(j.base, sn, true), sn.Release
+	_, remote := j.e.(kv.Notifier)
+	return readerOf(j.base, sn, remote), sn.Release
 }
 
 // errTooBig carries the ops of a transaction that exceeded the engine's
