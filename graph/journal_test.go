@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestJournalReplayAfterCrash leaves a journaled write half applied, as a
@@ -179,5 +180,34 @@ func TestOpenAfterCrashLeftEmptyLogs(t *testing.T) {
 	defer s.Close()
 	if _, err := s.Entity(context.Background(), "kept"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLocalSnapshotReadsAreUnbounded reads a published version of a store
+// on disk with the database servers' per-read bound set to almost nothing:
+// a local engine's reads (a whole-family scan such as export's, which can
+// take minutes on a large store) are not bounded by it.
+func TestLocalSnapshotReadsAreUnbounded(t *testing.T) {
+	if testEngine != nil {
+		t.Skip("the store under test is a database server's")
+	}
+	s, err := Open(t.TempDir(), &Options{Logger: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b := importBatch(3, 40, 100)
+	if _, err := s.Import(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	defer func(d time.Duration) { readTimeout = d }(readTimeout)
+	readTimeout = time.Nanosecond
+	n := 0
+	if err := s.ForEachEntity(ctx, func(*Entity) error { n++; return nil }); err != nil {
+		t.Fatalf("a scan of a local store's snapshot failed: %v", err)
+	}
+	if n != len(b.Entities) {
+		t.Errorf("the scan read %d entities; the store has %d", n, len(b.Entities))
 	}
 }

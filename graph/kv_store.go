@@ -88,7 +88,7 @@ func partial(err error) error {
 // stops answering fails the read instead of hanging the request. A local
 // engine (Badger) has no such bound: a scan of a whole family, as export
 // makes, may take minutes.
-const readTimeout = 30 * time.Second
+var readTimeout = 30 * time.Second
 
 // ctxReader binds a kv.Reader to a context.
 type ctxReader struct {
