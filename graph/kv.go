@@ -46,13 +46,13 @@ const badgerMemTable = 16 << 20
 // badgerOptions chooses Badger's settings for modest memory: small memtables
 // and caches (a claims graph is read mostly through the in-memory adjacency,
 // not Badger's block cache), values inline up to 1 KiB so that most records
-// are read in one step, and logging routed to slog at warning level.
+// are read in one step, and Badger's log routed to the store's slog logger
+// (its info and debug lines at debug level).
 func badgerOptions(dir string, inMemory, durable bool, log *slog.Logger) badger.Options {
 	o := badger.DefaultOptions(dir).
 		WithInMemory(inMemory).
 		WithSyncWrites(durable).
 		WithLogger(slogAdapter{log}).
-		WithLoggingLevel(badger.WARNING).
 		WithMemTableSize(badgerMemTable).
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(3).
@@ -454,7 +454,15 @@ func (a slogAdapter) Errorf(f string, v ...any) {
 	a.l.Error(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger")
 }
 func (a slogAdapter) Warningf(f string, v ...any) {
-	a.l.Warn(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger")
+	msg := strings.TrimSpace(fmt.Sprintf(f, v...))
+	if strings.Contains(msg, "might be too small") || strings.HasPrefix(msg, "Cache life expectancy") {
+		// Badger's caches are kept small on purpose (badgerOptions), and a
+		// bulk load's reads miss them: a minute-by-minute warning of it
+		// would only alarm the user.
+		a.l.Debug(msg, "component", "badger")
+		return
+	}
+	a.l.Warn(msg, "component", "badger")
 }
 func (a slogAdapter) Infof(f string, v ...any) {
 	a.l.Debug(strings.TrimSpace(fmt.Sprintf(f, v...)), "component", "badger")
