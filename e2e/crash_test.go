@@ -524,18 +524,18 @@ func TestCrashDuringLoad(t *testing.T) {
 	t.Logf("an uninterrupted load of %d entities and %d statements took %v", crashLoadEntities, crashLoadStatements, took.Round(time.Millisecond))
 
 	// Kills at fixed times, as a user's Ctrl-\ or the OOM killer might land,
-	// and kills timed from the moment the store starts to grow: the load
-	// parses and validates the whole file first and writes nothing, then
-	// writes the journal and the batch (kv.go), which is where a kill can
-	// leave a half-written store for the next open to complete.
+	// and kills timed from the moment the store starts to grow: the file's
+	// 100,000 items are more than one chunk of a staged import (graph's
+	// kv_bulk.go), so the load writes its first chunk with an undo record,
+	// then validates and writes the rest, and commits; a kill in between
+	// leaves a half-written store for the next open to roll back.
 	type kill struct {
 		delay       time.Duration
 		afterGrowth bool
 	}
 	plan := []kill{{200 * time.Millisecond, false}, {600 * time.Millisecond, false}, {1500 * time.Millisecond, false}}
-	// The journal is written within about the first 100 ms of growth, the
-	// batch in the next second or two; one offset is random (the seed is
-	// logged).
+	// The chunks are written within the first seconds of growth; one
+	// offset is random (the seed is logged).
 	seed := crashSeed(t)
 	random := time.Duration(rand.New(rand.NewPCG(seed, 0x10ad)).IntN(1500)) * time.Millisecond
 	t.Logf("seed %d (WHOSEDATA_CRASH_SEED=%d repeats the random kill offset %v)", seed, seed, random)
