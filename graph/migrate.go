@@ -133,6 +133,9 @@ func dirIsEmpty(dir string) (bool, error) {
 // migrateEngine runs the steps of the package comment above on e, which the
 // caller closes.
 func migrateEngine(ctx context.Context, e kv.Engine, o *MigrateOptions) (*MigrateResult, error) {
+	if o == nil {
+		o = &MigrateOptions{}
+	}
 	name := "the in-memory store"
 	if d, ok := e.(kv.Describer); ok {
 		name = d.Describe()
