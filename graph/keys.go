@@ -17,11 +17,11 @@ package graph
 //	0x03   name | norm | 0x00 | eN              origin byte            look-up by key, name or alias; prefix search
 //	0x04   word | word | 0x00 | eN              empty                  word search over names and aliases
 //	0x05   (retired: kind | kind | eN)          -                      none; whosedata-kv/2 only (Verify reports one; migrate deletes them)
-//	0x06   relation | from | type | to          relation record        open (the adjacency cache: both directions); outgoing edges in order; the record
+//	0x06   relation | from | type | to          relation record        open (the adjacency cache, both directions); a relation by triple; export
 //	0x07   (retired: incoming | to | type | from) -                    none; whosedata-kv/2 only (as 0x05)
 //	0x08   relationID | uuid(16)                from | type | to       get relation by id; node(id)
 //	0x09   byStatus | type | status | from | to empty                  relations by type and effective status, paged
-//	0x0A   statement | uuid(16)                 statement record       get or retract a statement by id; statements of a relation
+//	0x0A   statement | uuid(16)                 statement record       get or retract a statement by id; a relation's statements; search snippets
 //	0x0B   event | disputeN | uuid(16)          event record           a dispute's timeline (prefix scan by dispute)
 //	0x0C   eventID | uuid(16)                   disputeN               retract an event by id; node(id)
 //	0x0D   change | seq uint64                  change record          the change log, oldest first; feeds
@@ -41,6 +41,17 @@ package graph
 // everything but the meta keys, and the counts must go with the records.
 // A store with no counts key has committed nothing that it counts.
 //
+// Meta names: "schema" holds the layout version (schemaVersion, or
+// schemaMigrating while Migrate upgrades the store); "journal" (header: the
+// part count) and "journal/" + part uint32 hold a bulk write in progress,
+// replayed on open; "first-load" exists while the first load of an empty
+// store is written, which open undoes if it is still there (both in
+// kv_store.go); "head" counts commits (uint64), read and written by every
+// commit, so that two processes sharing one database cannot both commit on
+// the same state and a server sees that another has written
+// (store_follow.go); "changes" holds the next change-log sequence number;
+// "changelog-from" when the store began its change log (verify.go).
+
 import (
 	"encoding/binary"
 	"fmt"
@@ -173,9 +184,6 @@ func appendTriple(k []byte, a uint32, t RelationType, b uint32) []byte {
 }
 
 func relationKey(t triple) []byte { return appendTriple([]byte{pRelation}, t.From, t.Type, t.To) }
-
-// relationsFrom is the prefix of every relation record leaving n.
-func relationsFrom(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pRelation}, n) }
 
 func parseRelationKey(k []byte) (triple, bool) {
 	if len(k) != 10 || k[0] != pRelation {

@@ -32,7 +32,6 @@ func TestKeyBytes(t *testing.T) {
 		{"relationID", relationIDKey(id), "0800112233445566778899aabbccddeeff"},
 		{"byStatus", byStatusKey(tr, Alleged), "090104010203040a0b0c0d"},
 		{"statement", statementKey(id), "0a00112233445566778899aabbccddeeff"},
-		{"relationsFrom", relationsFrom(0x01020304), "0601020304"},
 		{"counts", countsKey(), "10"},
 		{"family", family(pText), "0f"},
 	}

@@ -268,8 +268,8 @@ func (s *Store) rebuild(ctx context.Context) error {
 			return err
 		}
 		// The stored count sizes the statement arena, so it is allocated
-		// once, not doubled as it fills.
-		// (Bounded, so that a corrupt count cannot exhaust memory.)
+		// once, not doubled as it fills (bounded: a corrupt count must not
+		// exhaust memory).
 		g.stmts = make([]memStmt, 0, min(cnt.Statements, 1<<24))
 		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
 			t, ok := parseRelationKey(k)
