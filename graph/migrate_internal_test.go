@@ -408,3 +408,55 @@ func TestRestoreV2Backup(t *testing.T) {
 	defer s.Close()
 	checkMigrated(t, s)
 }
+
+// TestVerifyEventsAndText: Verify reports an event without its id entry, a
+// description word without its text entry, and a text entry naming a
+// statement that does not exist.
+func TestVerifyEventsAndText(t *testing.T) {
+	s, err := OpenInMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Import(ctx, &Batch{Entities: []EntityInput{
+		{Key: "case", Kind: Dispute, Name: "A case", Description: "Scraping lawsuit",
+			Events: []DisputeEventInput{{Date: MustParseDate("2024-01-02"), Status: Filed, Summary: "Complaint filed"}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.Verify(ctx); err != nil || !rep.OK() {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+	var eventID []byte
+	if err := s.kv.view(ctx, func(r kvReader) error {
+		return r.scan(family(pEventID), nil, true, func(k, _ []byte) (bool, error) {
+			eventID = bytes.Clone(k)
+			return false, nil
+		})
+	}); err != nil || eventID == nil {
+		t.Fatalf("no event id entry: %v", err)
+	}
+	const caseN = 1 // the first entity of an empty store
+	ghost := textKey("ghost", caseN, srcStatement, EntityID("no-such-statement"))
+	if err := s.kv.apply(ctx, []kvOp{{Key: eventID, Del: true}, {Key: textKey("scraping", caseN, srcDescription, [16]byte{}), Del: true}, {Key: ghost}}); err != nil {
+		t.Fatal(err)
+	}
+	s.wmu.Lock()
+	err = s.rebuild(ctx)
+	s.wmu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rep.Problems, "\n")
+	for _, want := range []string{"of entity 1 has no id entry", "entity 1's description has a word with no text index entry",
+		"names statement " + EntityID("no-such-statement").String() + ", which does not exist"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("verify problems:\n%s\nwant %q", got, want)
+		}
+	}
+}
