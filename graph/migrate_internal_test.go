@@ -105,10 +105,16 @@ func testEngineV2(t testing.TB) kv.Engine {
 	return e
 }
 
-// openError is the error Open gives for the store on e, without closing e.
-func openError(e kv.Engine) error {
-	s := &Store{kv: newJournaled(e, context.Background()), name: "the test store", log: quietLog(), now: time.Now}
-	return s.init(context.Background())
+// openError is the error Open gives for the store on e, which must be one
+// Open refuses, without closing e.
+func openError(t testing.TB, e kv.Engine) error {
+	t.Helper()
+	s := &Store{kv: newJournaled(e, context.Background()), name: "the test store", log: quietLog(), now: time.Now, base: context.Background()}
+	err := s.init(context.Background())
+	if err == nil {
+		t.Fatal("open of the store succeeded")
+	}
+	return err
 }
 
 // census counts the keys of every prefix.
@@ -141,7 +147,7 @@ func TestMigrateEngineV2(t *testing.T) {
 	if before[pKindV2] != v2Entities || before[pIncomingV2] != v2Relations {
 		t.Fatalf("the v2 fixture holds %d kind and %d incoming keys, want %d and %d", before[pKindV2], before[pIncomingV2], v2Entities, v2Relations)
 	}
-	err := openError(e)
+	err := openError(t, e)
 	if !errors.Is(err, ErrSchemaVersion) || !strings.Contains(err.Error(), "key layout whosedata-kv/2") || !strings.Contains(err.Error(), "whosedata migrate --store ") {
 		t.Fatalf("open of a v2 store: %v; want ErrSchemaVersion naming the layout and whosedata migrate", err)
 	}
@@ -229,7 +235,11 @@ func censusDiff(before, after map[byte]int) string {
 // run finishes it.
 func TestMigrateInterrupted(t *testing.T) {
 	e := testEngineV2(t)
-	defer e.Close()
+	defer func() {
+		if e != nil {
+			e.Close()
+		}
+	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	_, err := migrateEngine(ctx, e, &MigrateOptions{Batch: 5, Progress: func(p MigrateProgress) {
@@ -243,7 +253,7 @@ func TestMigrateInterrupted(t *testing.T) {
 	if n := census(t, e); n[pKindV2] != v2Entities-5 || n[pCounts] != 0 {
 		t.Fatalf("after the first batch: %d kind keys, %d counts keys; want %d and 0", n[pKindV2], n[pCounts], v2Entities-5)
 	}
-	err = openError(e)
+	err = openError(t, e)
 	if !errors.Is(err, ErrSchemaVersion) || !strings.Contains(err.Error(), "did not finish") || !strings.Contains(err.Error(), "whosedata migrate --store ") {
 		t.Fatalf("open of a half-migrated store: %v", err)
 	}
@@ -254,8 +264,14 @@ func TestMigrateInterrupted(t *testing.T) {
 	if res.From != schemaMigrating || res.Deleted != v2Entities-5+v2Relations {
 		t.Fatalf("second run: %+v", res)
 	}
-	if err := openError(e); err != nil {
+	st, err := openEngine(context.Background(), e, "", &Options{Logger: quietLog(), Now: time.Now})
+	e = nil // the store closes it
+	if err != nil {
 		t.Fatalf("open after finishing: %v", err)
+	}
+	defer st.Close()
+	if rep, err := st.Verify(context.Background()); err != nil || !rep.OK() {
+		t.Fatalf("verify after finishing: %+v, %v", rep, err)
 	}
 }
 
