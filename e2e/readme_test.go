@@ -18,6 +18,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -81,7 +82,8 @@ var readmeCommands = map[string]readmeCommand{
 	"bin/whosedata export --format json > graph.json":                                                         {check: checkExportLine},
 	"bin/whosedata verify": {check: checkVerifyLine},
 	"bin/whosedata backup store.bak && bin/whosedata restore --data restored store.bak": {check: checkBackupRestore},
-	"bin/whosedata help": {check: checkHelpLine},
+	"bin/whosedata help":                      {check: checkHelpLine},
+	"bin/whosedata migrate --store old-store": {run: runMigrateLine},
 	`bin/whosedata load --format hf fixtures/hf && bin/whosedata query '{ lineage(entity: "TheBloke/zephyr-7B-beta-GGUF", direction: UPSTREAM) { entity { name } depth path { type method: attribute(key: "method") } } }'`: {check: checkHFLine},
 	"bin/whosedata compliance stable-diffusion":                                 {check: checkComplianceLine},
 	"bin/whosedata compliance llama --use ACADEMIC --as-of 2023-06 --json":      {check: checkComplianceJSONLine},
@@ -989,6 +991,46 @@ func checkBackupRestore(t *testing.T, sh *readmeShell, r result) {
 	}
 }
 
+// runMigrateLine puts a store of the previous key layout at old-store (the
+// backup of graph/testdata/v2, made by the code of that layout, restored:
+// restore asks for migrate), runs the line, and checks that the upgraded
+// store verifies and answers, and that a second run has nothing to do.
+func runMigrateLine(t *testing.T, sh *readmeShell, line string) {
+	f, err := os.Open(filepath.Join("..", "graph", "testdata", "v2", "store.backup.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backup bytes.Buffer
+	if _, err := backup.ReadFrom(zr); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sh.dir, "old.backup"), backup.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := sh.bash(t, "bin/whosedata restore --data old-store old.backup"); r.code != 1 || !strings.Contains(r.stderr, "whosedata migrate --store old-store") {
+		t.Fatalf("restore of an old backup: exit %d, stderr %q; want exit 1 and the migrate command", r.code, r.stderr)
+	}
+	r := sh.bash(t, line)
+	mustSucceed(t, r)
+	if !strings.HasPrefix(r.stdout, "migrated old-store from whosedata-kv/2 to whosedata-kv/3: ") || !strings.Contains(r.stderr, "migrate: count records") {
+		t.Errorf("migrate printed %q, on stderr %q", r.stdout, r.stderr)
+	}
+	if v := sh.whosedata(t, "verify", "--store", "old-store").stdout; !strings.Contains(v, "ok: no inconsistency") {
+		t.Errorf("verify after migrate printed %q", v)
+	}
+	if q := sh.whosedata(t, "query", "--store", "old-store", `{ entity(ref: "ARL") { key } }`).stdout; !strings.Contains(q, `"key": "acme"`) {
+		t.Errorf("a merged alias after migrate: %s", q)
+	}
+	if again := sh.whosedata(t, "migrate", "--store", "old-store").stdout; !strings.Contains(again, "already has key layout whosedata-kv/3; nothing to do") {
+		t.Errorf("second migrate printed %q", again)
+	}
+}
+
 // checkHelpLine: help lists every verb the README names and serve's default
 // address.
 func checkHelpLine(t *testing.T, _ *readmeShell, r result) {
@@ -1000,7 +1042,7 @@ func checkHelpLine(t *testing.T, _ *readmeShell, r result) {
 			verbs[f[0]] = true
 		}
 	}
-	for _, v := range []string{"serve", "load", "query", "export", "verify", "stats", "backup", "restore"} {
+	for _, v := range []string{"serve", "load", "query", "export", "verify", "stats", "backup", "restore", "migrate"} {
 		if !verbs[v] {
 			t.Errorf("help does not list %s", v)
 		}

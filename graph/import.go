@@ -104,7 +104,7 @@ func (s *Store) ImportStream(ctx context.Context, src Stream) (ImportResult, err
 	if err := s.writable(); err != nil {
 		return ImportResult{}, err
 	}
-	im := &importer{s: s, ctx: ctx, now: s.now().UTC(), g: s.current(), fresh: s.nextEnt == 1, chunk: cmp.Or(s.chunk, importChunk)}
+	im := &importer{s: s, ctx: ctx, now: s.now().UTC(), g: s.current(), fresh: s.nextEnt == 1, chunk: cmp.Or(s.chunk, importChunk), counts: s.counts}
 	st, ok := s.kv.(stager)
 	if !ok || !st.stageable() {
 		// One commit, retried as any write when another process wins.
@@ -165,6 +165,7 @@ type importer struct {
 	res    ImportResult
 	events []importEvents
 	known  knownRefs // set for the statements
+	counts counts    // the store's counters before the import, which an undo restores
 }
 
 // importEvents are the events of one entity, applied after every entity.
@@ -322,6 +323,8 @@ func (im *importer) flush() error {
 func (im *importer) advance() {
 	s, t := im.s, im.t
 	s.nextSeq = max(s.nextSeq, t.nextSeq)
+	// The next chunk counts on from this one's counters.
+	s.counts = t.counts
 	g := im.g.next()
 	t.applyMem(g)
 	g.lastRec = max(g.lastRec, unixSec(t.now)+1)
@@ -389,6 +392,7 @@ func (im *importer) fail() {
 	}
 	st := im.stage
 	im.stage = nil
+	im.s.counts = im.counts
 	if err := st.abort(im.ctx); err != nil {
 		im.s.broken = fmt.Errorf("undoing a failed import failed part-way (%w); reopen the store to finish undoing it", err)
 		im.s.log.Error("undoing a failed import failed part-way; the store is read-only until it is reopened", "store", im.s.where(), "err", err)

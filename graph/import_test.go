@@ -395,7 +395,9 @@ func crashMidImport(t *testing.T, dir string, b *Batch, committed bool) {
 				return err
 			}
 			s.nextSeq = max(s.nextSeq, tx.nextSeq)
-			// The cache follows the chunks, as the importer's does.
+			s.counts = tx.counts
+			// The store's counters and cache follow the chunks, as the
+			// importer's do.
 			g = g.next()
 			tx.applyMem(g)
 			g.seal()

@@ -10,32 +10,47 @@ package graph
 // strings (letters and digits only, lower case), which never contain 0x00,
 // so 0x00 terminates them.
 //
-//	prefix layout                               value                  serves
-//	0x00   meta | name                          per name (below)       schema version, import journal
-//	0x01   entity | eN                          entity record          get by number; export; merge redirects
-//	0x02   entityID | uuid(16)                  eN                     get by id (merged ids point at the kept entity)
+//	prefix layout                               value                  read by
+//	0x00   meta | name                          per name (below)       open (schema version, journal, first-load marker), every commit (head, changes)
+//	0x01   entity | eN                          entity record          open (the adjacency cache: kinds, names); get by number; export; merge redirects; Verify
+//	0x02   entityID | uuid(16)                  eN                     look-up by id or key (merged ids point at the kept entity); node(id)
 //	0x03   name | norm | 0x00 | eN              origin byte            look-up by key, name or alias; prefix search
-//	0x04   word | word | 0x00 | eN              empty                  word search
-//	0x05   kind | kind | eN                     empty                  entities by kind; rebuilding the kind table on open
-//	0x06   relation | from | type | to          relation record        outgoing edges of an entity, in order; the record
-//	0x07   incoming | to | type | from          empty                  incoming edges of an entity
-//	0x08   relationID | uuid(16)                from | type | to       get relation by id
+//	0x04   word | word | 0x00 | eN              empty                  word search over names and aliases
+//	0x05   (retired: kind | kind | eN)          -                      none; whosedata-kv/2 only (Verify reports one; migrate deletes them)
+//	0x06   relation | from | type | to          relation record        open (the adjacency cache, both directions); a relation by triple; export
+//	0x07   (retired: incoming | to | type | from) -                    none; whosedata-kv/2 only (as 0x05)
+//	0x08   relationID | uuid(16)                from | type | to       get relation by id; node(id)
 //	0x09   byStatus | type | status | from | to empty                  relations by type and effective status, paged
-//	0x0A   statement | uuid(16)                 statement record       get or retract a statement by id
+//	0x0A   statement | uuid(16)                 statement record       get or retract a statement by id; a relation's statements; search snippets
 //	0x0B   event | disputeN | uuid(16)          event record           a dispute's timeline (prefix scan by dispute)
 //	0x0C   eventID | uuid(16)                   disputeN               retract an event by id; node(id)
-//	0x0D   change | seq uint64                  change record          the change log, oldest first
+//	0x0D   change | seq uint64                  change record          the change log, oldest first; feeds
 //	0x0E   changeOf | eN | seq uint64           uvarint seq deltas     the changes of one commit touching one entity
 //	0x0F   text | word | 0x00 | eN | src | id   empty                  full-text search: words of descriptions, quotes, notes, event summaries
+//	0x10   counts                               counters (below)       open (id allocator, cache sizes); Verify
 //
-// Meta names: "schema" holds the layout version (schemaVersion); "journal"
-// (header: the part count) and "journal/" + part uint32 hold a bulk write in
-// progress, replayed on open; "first-load" exists while the first load of an
-// empty store is written, which open undoes if it is still there (both in
+// Retired prefixes stay reserved: a byte is never given a second meaning,
+// so a store of an older layout can never be misread as a newer one.
+//
+// The counts key holds, big-endian: the next entity number (uint32), then
+// the live entities, merged entity records, relations and statements of
+// relations (uint64 each). Every commit that changes one writes it in the
+// same transaction as the records it counts, so open need not rebuild the
+// id allocator or count anything to size its cache. It lies outside the
+// meta prefix on purpose: an interrupted first load is undone by deleting
+// everything but the meta keys, and the counts must go with the records.
+// A store with no counts key has committed nothing that it counts.
+//
+// Meta names: "schema" holds the layout version (schemaVersion, or
+// schemaMigrating while Migrate upgrades the store); "journal" (header: the
+// part count) and "journal/" + part uint32 hold a bulk write in progress,
+// replayed on open; "first-load" exists while the first load of an empty
+// store is written, which open undoes if it is still there (both in
 // kv_store.go); "head" counts commits (uint64), read and written by every
-// commit, so that two processes sharing one database cannot both commit
-// on the same state and a server sees that another has written
-// (store_follow.go); "changes" holds the next change-log sequence number.
+// commit, so that two processes sharing one database cannot both commit on
+// the same state and a server sees that another has written
+// (store_follow.go); "changes" holds the next change-log sequence number;
+// "changelog-from" when the store began its change log (verify.go).
 // "undo/h" | chunk(4) and "undo/p" | chunk(4) | piece(4) hold the undo
 // record of a staged import into a store that held data, and "undo-done"
 // marks one that committed (kv_bulk.go); open rolls back or forgets them.
@@ -53,9 +68,9 @@ const (
 	pEntityID   byte = 0x02
 	pName       byte = 0x03
 	pWord       byte = 0x04
-	pKind       byte = 0x05
+	pKindV2     byte = 0x05 // retired (whosedata-kv/2): never reuse
 	pRelation   byte = 0x06
-	pIncoming   byte = 0x07
+	pIncomingV2 byte = 0x07 // retired (whosedata-kv/2): never reuse
 	pRelationID byte = 0x08
 	pByStatus   byte = 0x09
 	pStatement  byte = 0x0A
@@ -64,11 +79,33 @@ const (
 	pChange     byte = 0x0D
 	pChangeOf   byte = 0x0E
 	pText       byte = 0x0F
+	pCounts     byte = 0x10
 )
 
+// retiredFamilies are the prefixes of index families that earlier layouts
+// wrote and this one does not: Verify reports any key under them, Migrate
+// deletes them.
+var retiredFamilies = []struct {
+	prefix byte
+	name   string
+}{
+	{pKindV2, "kind index (whosedata-kv/2)"},
+	{pIncomingV2, "incoming index (whosedata-kv/2)"},
+}
+
 // schemaVersion is written when a store is created and checked on open. Bump it
-// whenever the layout above changes.
-const schemaVersion = "whosedata-kv/2"
+// whenever the layout above changes, and teach Migrate (migrate.go) the step.
+//
+//	whosedata-kv/2  the first layout that this whosedata can upgrade
+//	whosedata-kv/3  drops the kind (0x05) and incoming (0x07) indexes, adds counts (0x10)
+const schemaVersion = "whosedata-kv/3"
+
+// schemaV2 is the layout Migrate upgrades from, and schemaMigrating marks a
+// store whose upgrade has begun but not ended (see migrate.go).
+const (
+	schemaV2        = "whosedata-kv/2"
+	schemaMigrating = "whosedata-kv/2-to-3 (migration unfinished)"
+)
 
 // Origins of a name index entry.
 const (
@@ -170,17 +207,6 @@ func wordExact(word string) []byte {
 	return append(k, 0)
 }
 
-func kindKey(kind EntityKind, n uint32) []byte {
-	return binary.BigEndian.AppendUint32([]byte{pKind, byte(kind)}, n)
-}
-
-func parseKindKey(k []byte) (EntityKind, uint32, bool) {
-	if len(k) != 6 || k[0] != pKind {
-		return 0, 0, false
-	}
-	return EntityKind(k[1]), binary.BigEndian.Uint32(k[2:]), true
-}
-
 func appendTriple(k []byte, a uint32, t RelationType, b uint32) []byte {
 	k = binary.BigEndian.AppendUint32(k, a)
 	k = append(k, byte(t))
@@ -189,26 +215,11 @@ func appendTriple(k []byte, a uint32, t RelationType, b uint32) []byte {
 
 func relationKey(t triple) []byte { return appendTriple([]byte{pRelation}, t.From, t.Type, t.To) }
 
-func incomingKey(t triple) []byte { return appendTriple([]byte{pIncoming}, t.To, t.Type, t.From) }
-
-// relationsFrom is the prefix of every relation record leaving n.
-func relationsFrom(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pRelation}, n) }
-
-// incomingTo is the prefix of every incoming entry of n.
-func incomingTo(n uint32) []byte { return binary.BigEndian.AppendUint32([]byte{pIncoming}, n) }
-
 func parseRelationKey(k []byte) (triple, bool) {
 	if len(k) != 10 || k[0] != pRelation {
 		return triple{}, false
 	}
 	return decodeTriple(k[1:]), true
-}
-
-func parseIncomingKey(k []byte) (triple, bool) {
-	if len(k) != 10 || k[0] != pIncoming {
-		return triple{}, false
-	}
-	return triple{From: binary.BigEndian.Uint32(k[6:]), Type: RelationType(k[5]), To: binary.BigEndian.Uint32(k[1:])}, true
 }
 
 func encodeTriple(t triple) []byte { return appendTriple(make([]byte, 0, 9), t.From, t.Type, t.To) }
@@ -347,3 +358,55 @@ func decodeU32(b []byte) (uint32, bool) {
 // afterMeta is the first key after every meta key: the data of a store
 // starts there.
 func afterMeta() []byte { return []byte{pMeta + 1} }
+
+// counts are the store's counters (the counts key): what open would
+// otherwise find by scanning.
+type counts struct {
+	NextEnt    uint32 // the next entity number to allocate (1 in an empty store)
+	Live       int64  // live entities
+	Merged     int64  // entity records merged into another
+	Relations  int64  // relations
+	Statements int64  // statements listed by relations
+}
+
+func countsKey() []byte { return []byte{pCounts} }
+
+func encodeCounts(c counts) []byte {
+	b := binary.BigEndian.AppendUint32(make([]byte, 0, 36), c.NextEnt)
+	for _, v := range []int64{c.Live, c.Merged, c.Relations, c.Statements} {
+		b = binary.BigEndian.AppendUint64(b, uint64(v))
+	}
+	return b
+}
+
+func decodeCounts(b []byte) (counts, bool) {
+	if len(b) != 36 {
+		return counts{}, false
+	}
+	var v [4]int64
+	for i := range v {
+		u := binary.BigEndian.Uint64(b[4+8*i:])
+		if u > 1<<62 {
+			return counts{}, false // negative or absurd: corrupt
+		}
+		v[i] = int64(u)
+	}
+	return counts{NextEnt: binary.BigEndian.Uint32(b), Live: v[0], Merged: v[1], Relations: v[2], Statements: v[3]}, true
+}
+
+// readCounts reads the counts key; a store without one has counted nothing
+// yet (the next entity is 1).
+func readCounts(r kvReader) (counts, error) {
+	v, ok, err := r.get(countsKey())
+	if err != nil {
+		return counts{}, err
+	}
+	if !ok {
+		return counts{NextEnt: 1}, nil
+	}
+	c, ok := decodeCounts(v)
+	if !ok {
+		return counts{}, fmt.Errorf("the counts key is corrupt (%d bytes: %x)", len(v), v[:min(len(v), 40)])
+	}
+	return c, nil
+}

@@ -28,14 +28,12 @@ func TestKeyBytes(t *testing.T) {
 		{"nameExact", nameExact("xcorp"), "0378636f727000"},
 		{"namePrefix", namePrefix("xc"), "037863"},
 		{"word", wordKey("corp", 7), "04636f72700000000007"},
-		{"kind", kindKey(Dataset, 9), "050300000009"},
 		{"relation", relationKey(tr), "0601020304010a0b0c0d"},
-		{"incoming", incomingKey(tr), "070a0b0c0d0101020304"},
 		{"relationID", relationIDKey(id), "0800112233445566778899aabbccddeeff"},
 		{"byStatus", byStatusKey(tr, Alleged), "090104010203040a0b0c0d"},
 		{"statement", statementKey(id), "0a00112233445566778899aabbccddeeff"},
-		{"relationsFrom", relationsFrom(0x01020304), "0601020304"},
-		{"incomingTo", incomingTo(0x0a0b0c0d), "070a0b0c0d"},
+		{"counts", countsKey(), "10"},
+		{"family", family(pText), "0f"},
 	}
 	for _, c := range cases {
 		if got := hex.EncodeToString(c.key); got != c.want {
@@ -50,9 +48,6 @@ func TestKeyRoundTrip(t *testing.T) {
 	if got, ok := parseRelationKey(relationKey(tr)); !ok || got != tr {
 		t.Errorf("relation round trip: %v %v", got, ok)
 	}
-	if got, ok := parseIncomingKey(incomingKey(tr)); !ok || got != tr {
-		t.Errorf("incoming round trip: %v %v", got, ok)
-	}
 	if got, st, ok := parseByStatusKey(byStatusKey(tr, Ruled)); !ok || got != tr || st != Ruled {
 		t.Errorf("byStatus round trip: %v %v %v", got, st, ok)
 	}
@@ -65,8 +60,17 @@ func TestKeyRoundTrip(t *testing.T) {
 	if norm, n, ok := parseNameKey(wordKey("llama", 5)); !ok || norm != "llama" || n != 5 {
 		t.Errorf("word round trip: %q %d %v", norm, n, ok)
 	}
-	if k, n, ok := parseKindKey(kindKey(License, 77)); !ok || k != License || n != 77 {
-		t.Errorf("kind round trip: %v %d %v", k, n, ok)
+	c := counts{NextEnt: 1 << 31, Live: 5, Merged: 1, Relations: 1 << 40, Statements: 7}
+	if b := encodeCounts(c); hex.EncodeToString(b) != "80000000"+"0000000000000005"+"0000000000000001"+"0000010000000000"+"0000000000000007" {
+		t.Errorf("counts value = %x", b)
+	} else if got, ok := decodeCounts(b); !ok || got != c {
+		t.Errorf("counts round trip: %+v %v", got, ok)
+	}
+	if _, ok := decodeCounts(encodeCounts(counts{Live: -1})); ok {
+		t.Error("a negative count decoded")
+	}
+	if _, ok := decodeCounts([]byte{1, 2, 3}); ok {
+		t.Error("a short counts value decoded")
 	}
 	if n, ok := parseEntityKey(entityKey(123456)); !ok || n != 123456 {
 		t.Errorf("entity round trip: %d %v", n, ok)

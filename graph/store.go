@@ -48,6 +48,7 @@ type Store struct {
 	wmu     sync.Mutex // serialises writers; held from read-validate to commit and publishing the next version
 	nextEnt uint32     // guarded by wmu
 	nextSeq uint64     // the next change-log sequence number; guarded by wmu
+	counts  counts     // the counters as stored (keys.go, pCounts); guarded by wmu
 	// broken, once set, makes the store read-only: a write that was not
 	// atomic failed part-way, and only reopening (which completes or undoes
 	// it) makes the store safe to write again. Guarded by wmu.
@@ -200,7 +201,7 @@ func (s *Store) init(ctx context.Context) error {
 	case version == nil:
 		return fmt.Errorf("%w: %s holds data but no whosedata schema version; it is not a whosedata store (use another --data directory)", ErrSchemaVersion, s.where())
 	case string(version) != schemaVersion:
-		return fmt.Errorf("%w: %s was written with key layout %q but this whosedata reads %q; export it with the whosedata that wrote it and load the export into a new store", ErrSchemaVersion, s.where(), version, schemaVersion)
+		return s.layoutError(string(version))
 	}
 	if err := s.startChangeLog(ctx); err != nil {
 		return err
@@ -243,9 +244,14 @@ func (s *Store) rebuild(ctx context.Context) error {
 	g := newMemGraph()
 	var maxEnt uint32
 	var head, nextSeq uint64
+	var cnt counts
 	err := s.kv.view(ctx, func(r kvReader) error {
 		var err error
 		if head, err = readHead(r); err != nil {
+			return err
+		}
+		// A restore or copy may have brought another layout in.
+		if cnt, err = s.readLayoutCounts(r); err != nil {
 			return err
 		}
 		if nextSeq, err = readNextSeq(r); err != nil {
@@ -269,16 +275,10 @@ func (s *Store) rebuild(ctx context.Context) error {
 		}); err != nil {
 			return err
 		}
-		// Size the statement arena first (a key-only scan of the small
-		// incoming entries), so it is allocated once, not doubled as it fills.
-		count := 0
-		if err := r.scan([]byte{pIncoming}, nil, true, func(_, _ []byte) (bool, error) {
-			count++
-			return true, nil
-		}); err != nil {
-			return err
-		}
-		g.stmts = make([]memStmt, 0, count+count/4)
+		// The stored count sizes the statement arena, so it is allocated
+		// once, not doubled as it fills (bounded: a corrupt count must not
+		// exhaust memory).
+		g.stmts = make([]memStmt, 0, min(cnt.Statements, 1<<24))
 		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
 			t, ok := parseRelationKey(k)
 			if !ok {
@@ -306,7 +306,8 @@ func (s *Store) rebuild(ctx context.Context) error {
 		slices.SortFunc(g.in.at(n), cmpAdj)
 	}
 	g.seal()
-	s.nextEnt = maxEnt + 1
+	s.nextEnt = max(cnt.NextEnt, maxEnt+1)
+	s.counts = cnt
 	s.nextSeq = nextSeq
 	s.head = head
 	// Everything was recorded by the last change logged (what a store held
@@ -522,6 +523,7 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 	}
 	s.head++
 	s.nextSeq = max(s.nextSeq, t.nextSeq)
+	s.counts = t.counts
 	g := base.next()
 	t.applyMem(g)
 	// The commit recorded things at t.now (its changes carry that time).

@@ -42,6 +42,9 @@ type wtx struct {
 	relUpdated map[triple]bool
 	// known, when set, answers resolveKnown (an import's statements).
 	known knownRefs
+	// counts are the store's counters after this transaction, once ops
+	// made them; the store takes them when the commit succeeds.
+	counts counts
 }
 
 type entSlot struct {
@@ -419,8 +422,11 @@ func (t *wtx) setStmt(id uuid.UUID, rec *stmtRec) {
 // ops turns every change into key-value writes: each record and the index
 // entries derived from it, deleting those of the old record that no longer hold.
 func (t *wtx) ops() []kvOp {
-	// About six keys an entity, five a relation and one a statement.
-	ops := make([]kvOp, 0, 6*len(t.ents)+5*len(t.rels)+len(t.stmts)+len(t.ids))
+	// About five keys an entity, four a relation and one a statement.
+	ops := make([]kvOp, 0, 5*len(t.ents)+4*len(t.rels)+len(t.stmts)+len(t.ids)+1)
+	// The counters move with the records they count (keys.go, pCounts).
+	cnt := t.s.counts
+	cnt.NextEnt = max(cnt.NextEnt, t.s.nextEnt)
 	set := func(k, v []byte) { ops = append(ops, kvOp{Key: k, Value: v}) }
 	del := func(k []byte) { ops = append(ops, kvOp{Key: k, Del: true}) }
 	for _, n := range t.order {
@@ -451,15 +457,8 @@ func (t *wtx) ops() []kvOp {
 				set(wordKey(w, n), nil)
 			}
 		}
-		oldKind, newKind := liveKind(sl.orig), liveKind(sl.cur)
-		if oldKind != newKind {
-			if oldKind != 0 {
-				del(kindKey(oldKind, n))
-			}
-			if newKind != 0 {
-				set(kindKey(newKind, n), nil)
-			}
-		}
+		cnt.Live += alive(sl.cur) - alive(sl.orig)
+		cnt.Merged += mergedRec(sl.cur) - mergedRec(sl.orig)
 	}
 	for id, n := range t.ids {
 		set(entityIDKey(id), encodeU32(n))
@@ -468,12 +467,19 @@ func (t *wtx) ops() []kvOp {
 		if !sl.dirty {
 			continue
 		}
+		if sl.orig != nil {
+			cnt.Relations--
+			cnt.Statements -= int64(len(sl.orig.Statements))
+		}
+		if sl.cur != nil {
+			cnt.Relations++
+			cnt.Statements += int64(len(sl.cur.Statements))
+		}
 		o, c := sl.orig, sl.cur
 		switch {
 		case c == nil && o == nil:
 		case c == nil:
 			del(relationKey(tr))
-			del(incomingKey(tr))
 			if !t.moved[tr] {
 				// A moved relation's id keeps naming its old triple, which
 				// leads through the merge to where it went (see liveTriple).
@@ -483,7 +489,6 @@ func (t *wtx) ops() []kvOp {
 		default:
 			set(relationKey(tr), encodeRel(c))
 			if o == nil {
-				set(incomingKey(tr), nil)
 				set(relationIDKey(c.ID), encodeTriple(tr))
 			}
 			if o == nil || o.Status != c.Status {
@@ -511,6 +516,10 @@ func (t *wtx) ops() []kvOp {
 			set(eventIDKey(id), encodeU32(sl.n))
 		}
 	}
+	if cnt != t.s.counts {
+		set(countsKey(), encodeCounts(cnt))
+	}
+	t.counts = cnt
 	ops = t.textOps(ops)
 	ops = t.changeOps(ops)
 	// Each key is produced at most once above, so the order of ops does not
@@ -518,11 +527,20 @@ func (t *wtx) ops() []kvOp {
 	return ops
 }
 
-func liveKind(rec *entRec) EntityKind {
+// alive is 1 for the record of a live entity, else 0; mergedRec is 1 for
+// the record of a merged one.
+func alive(rec *entRec) int64 {
 	if rec == nil || rec.MergedInto != 0 {
 		return 0
 	}
-	return rec.Kind
+	return 1
+}
+
+func mergedRec(rec *entRec) int64 {
+	if rec == nil || rec.MergedInto == 0 {
+		return 0
+	}
+	return 1
 }
 
 // applyMem writes the transaction's changes into g, the next version of the

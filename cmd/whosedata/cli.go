@@ -75,7 +75,7 @@ func newCommand(name, args, summary string) *command {
 func commands() []*command {
 	return []*command{
 		serveCommand(), loadCommand(), queryCommand(), complianceCommand(), exportCommand(),
-		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(), copyCommand(),
+		verifyCommand(), statsCommand(), backupCommand(), restoreCommand(), copyCommand(), migrateCommand(),
 		versionCommand(), helpCommand(),
 	}
 }
