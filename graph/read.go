@@ -60,11 +60,9 @@ func (x *rtx) resolve(field, ref string) (uint32, *entRec, error) {
 }
 
 // entity returns the public form of the live entity behind n (following
-// merges); nil when there is none.
+// merges); nil when there is none. It reads the record from the storage
+// snapshot (the cache keeps no entities) once per rtx.
 func (x *rtx) entity(n uint32) (*Entity, error) {
-	if e := x.g.entity(n); e != nil {
-		return e, nil
-	}
 	if e, ok := x.pub[n]; ok {
 		return e, nil
 	}
@@ -426,7 +424,7 @@ func (sn *Snapshot) Entities(ctx context.Context, kind EntityKind, p Page) (*Ent
 func (g *memGraph) entitiesOf(keep func(uint32, EntityKind) bool) []uint32 {
 	var all []uint32
 	for n := 1; n < g.size(); n++ {
-		if k := g.kinds.at(n); k != 0 && keep(uint32(n), k) {
+		if k := g.ents.at(n).kind; k != 0 && keep(uint32(n), k) {
 			all = append(all, uint32(n))
 		}
 	}
@@ -752,8 +750,11 @@ func (x *rtx) recorded(n uint32) bool {
 	if x.rec == 0 {
 		return true
 	}
-	e := x.g.entity(n)
-	return e != nil && (e.RecordedAt.IsZero() || unixSec(e.RecordedAt) <= x.rec)
+	if x.g.kindOf(n) == 0 {
+		return false
+	}
+	at := x.g.recordedAt(n)
+	return at == 0 || at <= x.rec
 }
 
 // Counts are the sizes of the store: live entities, relations and their
@@ -803,7 +804,7 @@ func (sn *Snapshot) Stats(ctx context.Context) (*Stats, error) {
 		RelationsByStatus: map[ClaimStatus]int{}, StatementsByStatus: map[ClaimStatus]int{}}
 	g, x := sn.v.g, sn.newRtx()
 	for n := 0; n < g.size(); n++ {
-		if k := g.kinds.at(n); k != 0 && x.recorded(uint32(n)) {
+		if k := g.kindOf(uint32(n)); k != 0 && x.recorded(uint32(n)) {
 			st.Entities++
 			st.EntitiesByKind[k]++
 		}
