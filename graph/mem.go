@@ -84,14 +84,23 @@ func memStmtOf(s stmtMini) memStmt {
 	return memStmt{status: s.Status, prev: s.Prev, day: s.Day, rec: s.Rec, ret: s.Ret}
 }
 
+// memRel is what the cache keeps of a relation: 24 bytes, its triple kept
+// unpacked so that no padding is stored (a triple alone pads to 12).
 type memRel struct {
-	t      triple
-	status ClaimStatus // 0 marks a free slot
-	nst    uint16      // number of statements, at stmts[st:st+nst]; larger counts are capped (see putStmts)
-	vFrom  int32       // start of validFrom, minDay when open
-	vTo    int32       // end of validTo, maxDay when open
-	st     uint32      // first statement in memGraph.stmts
+	from, to uint32
+	typ      RelationType
+	status   ClaimStatus // 0 marks a free slot
+	nst      uint16      // number of statements, at stmts[st:st+nst]; larger counts are capped (see putStmts)
+	vFrom    int32       // start of validFrom, minDay when open
+	vTo      int32       // end of validTo, maxDay when open
+	st       uint32      // first statement in memGraph.stmts
 }
+
+// newMemRel is the cache entry of relation t, without its statements.
+func newMemRel(t triple) memRel { return memRel{from: t.From, to: t.To, typ: t.Type} }
+
+// triple is the relation's key.
+func (m *memRel) triple() triple { return triple{From: m.from, Type: m.typ, To: m.to} }
 
 // newMemGraph returns an empty version being built.
 func newMemGraph() *memGraph {
@@ -245,7 +254,8 @@ func cmpTypeEnd(at RelationType, an uint32, bt RelationType, bn uint32) int {
 // memRelOf makes the cache entry of relation t, storing its statements in
 // the statement run old used when this version wrote it (old may be nil).
 func (g *memGraph) memRelOf(t triple, r *relRec, old *memRel) memRel {
-	m := memRel{t: t, status: r.Status, vFrom: r.ValidFrom.Start(), vTo: r.ValidTo.End()}
+	m := newMemRel(t)
+	m.status, m.vFrom, m.vTo = r.Status, r.ValidFrom.Start(), r.ValidTo.End()
 	runs := make([]memStmt, len(r.Statements))
 	for i, s := range r.Statements {
 		runs[i] = memStmtOf(s)
@@ -437,7 +447,7 @@ func (f *edgeFilter) adjStatus(g *memGraph, a adj) (ClaimStatus, bool) {
 // status returns the relation's status under the filter and whether it may be
 // walked.
 func (f *edgeFilter) status(g *memGraph, m *memRel) (ClaimStatus, bool) {
-	if !f.anyType && !f.types[m.t.Type] {
+	if !f.anyType && !f.types[m.typ] {
 		return 0, false
 	}
 	if f.asOf && (m.vFrom > f.asOfEnd || m.vTo < f.asOfStart) {

@@ -645,7 +645,7 @@ func (sn *Snapshot) Relations(ctx context.Context, t RelationType, statuses []Cl
 	}
 	err = sn.consistent(ctx, func(_ *rtx, g *memGraph) error {
 		for i := 0; i < g.rels.len(); i++ {
-			if m := g.rels.ref(i); m.status != 0 && match(m.t.Type, m.status) {
+			if m := g.rels.ref(i); m.status != 0 && match(m.typ, m.status) {
 				page.Total++
 			}
 		}
@@ -819,7 +819,7 @@ func (sn *Snapshot) Stats(ctx context.Context) (*Stats, error) {
 			continue
 		}
 		st.Relations++
-		st.RelationsByType[m.t.Type]++
+		st.RelationsByType[m.typ]++
 		st.RelationsByStatus[status]++
 		for _, s := range g.stmtsOf(m) {
 			if sst, ok := statusRecorded(s.status, s.prev, s.rec, s.ret, sn.rec); ok {
