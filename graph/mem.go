@@ -18,7 +18,7 @@ import "slices"
 // never blocks or disturbs them, and a reader sees the cache and the store in
 // the same state. Verify checks that the current version equals the store.
 type memGraph struct {
-	gen    uint64           // the version; pages with this gen belong to it
+	gen    uint64        // the version; pages with this gen belong to it
 	ents   pvec[entInfo] // by entity number; kind 0 = no live entity
 	out    pvec[[]adj]   // by entity number: relations leaving it, sorted by (type, to)
 	in     pvec[[]adj]   // by entity number: relations entering it, sorted by (type, from)
