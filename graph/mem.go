@@ -30,6 +30,7 @@ type memGraph struct {
 	merged int           // number of entity records merged into another
 	nrel   int           // number of live relations
 	nstmt  int           // number of statements of live relations, as the cache keeps them
+	ecache *entCache     // decoded entities, shared by every version built from one rebuild
 	// lastRec is, in unix seconds, no earlier than anything this version
 	// holds was recorded or retracted: asked as recorded at lastRec or
 	// later, the answer is the version as it is (see Snapshot.AsRecorded).
@@ -45,6 +46,7 @@ type memGraph struct {
 type entInfo struct {
 	kind EntityKind // 0: no live entity
 	rec  uint32     // when the store created it, unix seconds; 0: unknown, which counts at every time
+	chg  uint64     // the version that wrote its record, which names it in entCache
 }
 
 // recordedSec is an entity record's creation time as entInfo keeps it.
@@ -104,7 +106,7 @@ func (m *memRel) triple() triple { return triple{From: m.from, Type: m.typ, To: 
 
 // newMemGraph returns an empty version being built.
 func newMemGraph() *memGraph {
-	g := &memGraph{gen: 1, owned: map[ownedList]bool{}}
+	g := &memGraph{gen: 1, owned: map[ownedList]bool{}, ecache: newEntCache(entCacheBytes, entCacheSlots)}
 	g.grow(0)
 	return g
 }
@@ -114,7 +116,7 @@ func newMemGraph() *memGraph {
 func (g *memGraph) next() *memGraph {
 	c := &memGraph{gen: g.gen + 1, ents: g.ents.share(), out: g.out.share(),
 		in: g.in.share(), rels: g.rels.share(), free: slices.Clone(g.free), stmts: g.stmts,
-		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, nstmt: g.nstmt, lastRec: g.lastRec, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
+		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, nstmt: g.nstmt, lastRec: g.lastRec, ecache: g.ecache, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
 	return c
 }
 
@@ -187,7 +189,7 @@ func (g *memGraph) setEntity(n uint32, rec *entRec) {
 		g.setInfo(n, entInfo{})
 		return
 	}
-	g.setInfo(n, entInfo{kind: rec.Kind, rec: recordedSec(rec)})
+	g.setInfo(n, entInfo{kind: rec.Kind, rec: recordedSec(rec), chg: g.gen})
 }
 
 // setInfo records entity n as live with e.kind, or removed when it is 0.

@@ -61,10 +61,34 @@ func (x *rtx) resolve(field, ref string) (uint32, *entRec, error) {
 
 // entity returns the public form of the live entity behind n (following
 // merges); nil when there is none. It reads the record from the storage
-// snapshot (the cache keeps no entities) once per rtx.
+// snapshot, unless the version's entity cache holds it as this version
+// does.
 func (x *rtx) entity(n uint32) (*Entity, error) {
 	if e, ok := x.pub[n]; ok {
 		return e, nil
+	}
+	if int(n) < x.g.ents.len() {
+		if info := x.g.ents.at(int(n)); info.kind != 0 {
+			if e := x.g.ecache.get(n, info.chg); e != nil {
+				return e, nil
+			}
+			v, ok, err := x.r.get(entityKey(n))
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				rec, err := decodeEnt(v)
+				if err != nil {
+					return nil, fmt.Errorf("entity %d: %w", n, err)
+				}
+				if rec.MergedInto == 0 {
+					e := publicEntity(rec)
+					x.g.ecache.put(n, info.chg, e)
+					x.pub[n] = e
+					return e, nil
+				}
+			}
+		}
 	}
 	m, rec, err := x.live(n)
 	if err != nil || rec == nil {

@@ -311,7 +311,7 @@ func loadEntities(r kvReader, g *memGraph) (uint32, error) {
 			g.merged++
 			return true, nil
 		}
-		g.setInfo(n, entInfo{kind: h.Kind, rec: recordedSec(&entRec{Recorded: h.Recorded})})
+		g.setInfo(n, entInfo{kind: h.Kind, rec: recordedSec(&entRec{Recorded: h.Recorded}), chg: g.gen})
 		return true, nil
 	})
 	return maxEnt, err
