@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -65,4 +66,58 @@ func TestEntityAnswersFollowTheirSnapshot(t *testing.T) {
 	}
 	defer sn.Close()
 	name(sn, "X")
+}
+
+// A lineage naming hundreds of entities reads them in one pass over the
+// entity records (rtx.preload): every hit must still carry its own entity,
+// as its snapshot has it.
+func TestLargeLineageNamesEveryHit(t *testing.T) {
+	s := openTest(t)
+	const n = 600
+	b := &graph.Batch{Entities: []graph.EntityInput{{Key: "big-model", Kind: graph.Model, Name: "Big model"}}}
+	for i := range n {
+		key := fmt.Sprintf("set-%d", i)
+		b.Entities = append(b.Entities, graph.EntityInput{Key: key, Kind: graph.Dataset, Name: "Set " + key})
+		b.Statements = append(b.Statements, graph.StatementInput{Type: graph.TrainedOn, From: "big-model", To: key, Status: graph.Asserted})
+	}
+	if _, err := s.Import(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	check := func(sn *graph.Snapshot, renamed string) {
+		t.Helper()
+		hits, err := sn.Lineage(ctx, "big-model", graph.LineageOptions{Direction: graph.Upstream})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != n {
+			t.Fatalf("%d hits; want %d", len(hits), n)
+		}
+		seen := map[string]bool{}
+		for _, h := range hits {
+			want := "Set " + h.Entity.Key
+			if h.Entity.Key == "set-7" && renamed != "" {
+				want = renamed
+			}
+			if h.Entity.Kind != graph.Dataset || h.Entity.Name != want || seen[h.Entity.Key] {
+				t.Fatalf("hit %+v; want a dataset named %q, each once", h.Entity, want)
+			}
+			seen[h.Entity.Key] = true
+		}
+	}
+	old, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if _, err := s.UpsertEntity(ctx, graph.EntityInput{Key: "set-7", Kind: graph.Dataset, Name: "Seventh set"}); err != nil {
+		t.Fatal(err)
+	}
+	now, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer now.Close()
+	check(now, "Seventh set")
+	check(old, "")
+	check(now, "Seventh set")
 }

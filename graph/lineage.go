@@ -162,6 +162,13 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 		return nil
 	}, func(x *rtx) error {
 		out = make([]LineageHit, 0, len(refs))
+		nums := make([]uint32, len(refs))
+		for i, h := range refs {
+			nums[i] = h.n
+		}
+		if err := x.preload(nums); err != nil {
+			return err
+		}
 		for i, h := range refs {
 			e, err := x.entity(h.n)
 			if err != nil {
