@@ -134,7 +134,7 @@ func (x *rtx) preload(nums []uint32) error {
 	}
 	i := 0
 	from := entityKey(lo)
-	return x.r.scan(from[:1], from, false, func(k, v []byte) (bool, error) {
+	return x.r.scan(family(pEntity), from, false, func(k, v []byte) (bool, error) {
 		n, ok := parseEntityKey(k)
 		if !ok {
 			return true, nil

@@ -258,7 +258,7 @@ func (s *Store) rebuild(ctx context.Context) error {
 		// Size the statement arena first (a key-only scan of the small
 		// incoming entries), so it is allocated once, not doubled as it fills.
 		count := 0
-		if err := r.scan([]byte{pIncoming}, nil, true, func(_, _ []byte) (bool, error) {
+		if err := r.scan(family(pIncoming), nil, true, func(_, _ []byte) (bool, error) {
 			count++
 			return true, nil
 		}); err != nil {
@@ -296,7 +296,7 @@ type entHead struct {
 // largest entity number.
 func loadEntities(r kvReader, g *memGraph) (uint32, error) {
 	var maxEnt uint32
-	err := r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+	err := r.scan(family(pEntity), nil, false, func(k, v []byte) (bool, error) {
 		n, ok := parseEntityKey(k)
 		if !ok {
 			return true, nil
@@ -322,7 +322,7 @@ func loadEntities(r kvReader, g *memGraph) (uint32, error) {
 // are windows of one array, counted out first, so open allocates them once
 // and exactly (a list a later version changes is copied; see list).
 func loadRelations(r kvReader, g *memGraph) error {
-	if err := r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
+	if err := r.scan(family(pRelation), nil, false, func(k, v []byte) (bool, error) {
 		t, ok := parseRelationKey(k)
 		if !ok {
 			return true, nil
