@@ -140,17 +140,50 @@ func measureOpen(ctx context.Context, binary, dataDir, seed string, reps int) (s
 	return smp, nil
 }
 
-// measureLoadFile is the load_file workload: `binary load --data dataDir
-// file` into a fresh store, timed from process start to exit. It returns the
+// measureLoadFile runs `binary load --data dataDir file` and returns its
 // duration and the child's peak RSS in MiB (from its resource usage), or an
-// error with what the command printed.
-func measureLoadFile(ctx context.Context, binary, dataDir, file string) (time.Duration, float64, error) {
+// error with the child's output if it fails. The child's RSS is watched
+// while it runs: past capMiB (0: no cap) it is killed and the error is an
+// *rssCapError, so that a load too large for the machine stops before the
+// kernel has to choose what to kill.
+func measureLoadFile(ctx context.Context, binary, dataDir, file string, capMiB float64) (time.Duration, float64, error) {
 	cmd := exec.CommandContext(ctx, binary, "load", "--data", dataDir, file)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	t := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, fmt.Errorf("%s load %s: %w", binary, file, err)
+	}
+	var capped *rssCapError
+	done := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		if capMiB <= 0 {
+			return
+		}
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if rss, err := peakRSSMiB(cmd.Process.Pid); err == nil && rss > capMiB {
+					capped = &rssCapError{capMiB: capMiB, after: time.Since(t)}
+					cmd.Process.Kill()
+					return
+				}
+			}
+		}
+	}()
+	err := cmd.Wait()
 	el := time.Since(t)
+	close(done)
+	<-watched
+	if capped != nil {
+		return el, capMiB, capped
+	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("%s load %s: %w\n%s", binary, file, err, tail(out.String(), 2048))
 	}
@@ -159,6 +192,17 @@ func measureLoadFile(ctx context.Context, binary, dataDir, file string) (time.Du
 		return 0, 0, fmt.Errorf("%s load: no resource usage on this system", binary)
 	}
 	return el, float64(ru.Maxrss) / 1024, nil // Maxrss is in KiB on Linux
+}
+
+// rssCapError is measureLoadFile's error when it stopped the child at the
+// RSS cap.
+type rssCapError struct {
+	capMiB float64
+	after  time.Duration
+}
+
+func (e *rssCapError) Error() string {
+	return fmt.Sprintf("whosedata load stopped after %s: its RSS passed the cap of %.0f MiB", e.after.Round(time.Second), e.capMiB)
 }
 
 // queryStats asks `binary query --data dataDir` for the store's counts.

@@ -142,6 +142,9 @@ type stmt struct {
 	flow                bool // drawn as data flow (counts towards the hubs)
 }
 
+// Statements is how many statements the graph has.
+func (s *Source) Statements() int { return max(s.cfg.Statements, 0) }
+
 // each generates the statements in order. Every pass draws the same random
 // numbers, so every pass sees the same statements.
 func (s *Source) each(fn func(n int, st *stmt)) {
