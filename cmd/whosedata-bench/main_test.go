@@ -21,7 +21,7 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"--entities", "15"}, "--entities must be at least 16"},
 		{[]string{"--statements", "0"}, "--statements at least 1"},
 		{[]string{"now"}, `unexpected argument "now"`},
-		{[]string{"--load-chunk", "0"}, "--load-chunk must be at least 1"},
+		{[]string{"--load-chunk", "-1"}, "--load-chunk must be at least 1"},
 		{[]string{"--load-file-rss-cap", "-1"}, "--load-file-rss-cap above 0"},
 		{[]string{"--whosedata", filepath.Join(t.TempDir(), "nothing")}, "--whosedata "},
 		{[]string{"--log-level", "loud"}, `invalid value "loud" for flag -log-level`},

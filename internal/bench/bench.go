@@ -58,10 +58,16 @@ var Workloads = []string{"load", "load_file", "lineage_down", "lineage_up", "lin
 // every answer, always runs whole).
 const DefaultBudget = 45 * time.Second
 
-// DefaultLoadChunk is how many statements one Store.Import of the load
-// workload gets (Config.LoadChunk): the whole graph up to the default size,
-// so that the 1M row is one transaction, and a tenth of a 10M graph.
-const DefaultLoadChunk = 1_000_000
+// Load batches (Config.LoadChunk): the whole graph in one Store.Import up to
+// OneImportItems entities and statements together (the default 200k
+// entities and 1M statements, so that the 1M row stays one transaction,
+// comparable with earlier runs); past it, Imports of DefaultLoadChunk items.
+// One Import holds several KiB per item until it commits: at 10M, one of
+// 2M entities and 1M statements passed 10 GiB and was stopped.
+const (
+	OneImportItems   = 1_200_000
+	DefaultLoadChunk = 250_000
+)
 
 // DefaultLoadFileRSSCap is the peak RSS, in MiB, at which the load_file
 // workload's `whosedata load` is stopped (Config.LoadFileRSSCap).
@@ -98,9 +104,10 @@ type Config struct {
 	// are taken in an interleaved order (hubs and random entities mixed)
 	// until it is spent, and the rows report the seeds answered.
 	PostgresBudget time.Duration
-	// LoadChunk is the most statements one Store.Import of the load
-	// workload gets (0: DefaultLoadChunk); the first Import also carries
-	// every entity. The load row's time is the sum of the Imports.
+	// LoadChunk is the most items (entities, then statements) one
+	// Store.Import of the load workload gets; 0: one Import for a graph of
+	// at most OneImportItems, else DefaultLoadChunk. The load row's time is
+	// the sum of the Imports; the batches are made between them.
 	LoadChunk int
 	// LoadFileRSSCap is the peak RSS in MiB at which load_file's child
 	// process is stopped (0: DefaultLoadFileRSSCap): the row then reports
@@ -209,6 +216,9 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	}
 	if cfg.LoadChunk <= 0 {
 		cfg.LoadChunk = DefaultLoadChunk
+		if cfg.Entities+cfg.Statements <= OneImportItems {
+			cfg.LoadChunk = OneImportItems
+		}
 	}
 	if cfg.LoadFileRSSCap <= 0 {
 		cfg.LoadFileRSSCap = DefaultLoadFileRSSCap
@@ -259,10 +269,11 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 			chunk++
 			t := time.Now()
 			if _, err := store.Import(ctx, b); err != nil {
-				return fmt.Errorf("whosedata load, Import %d (%d statements each): %w", chunk, cfg.LoadChunk, err)
+				return fmt.Errorf("whosedata load, Import %d (of at most %d items): %w", chunk, cfg.LoadChunk, err)
 			}
 			loadTime += time.Since(t)
-			log.Info("bench: whosedata load", "import", chunk, "statements", len(b.Statements), "so far", loadTime.Round(time.Millisecond))
+			log.Info("bench: whosedata load", "import", chunk, "entities", len(b.Entities), "statements", len(b.Statements),
+				"so far", loadTime.Round(time.Millisecond))
 			return nil
 		})
 	})

@@ -5,9 +5,9 @@
 //
 // The systems (Result.System):
 //
-//   - whosedata: graph.Store on disk (load: Store.Import in batches of at
-//     most Config.LoadChunk statements, the first with every entity;
-//     lineage, paths, compliance), the
+//   - whosedata: graph.Store on disk (load: one Store.Import up to the
+//     default size, past it Imports of Config.LoadChunk items, entities
+//     first; lineage, paths, compliance), the
 //     real schema and server over HTTP on 127.0.0.1 (entity_http), and the
 //     whosedata binary as a child process: serve (peak RSS of a server
 //     answering the lineage seeds), open (process start to the first answer

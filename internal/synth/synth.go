@@ -226,14 +226,15 @@ func (s *Source) EachStatement(fn func(n int, st Statement) error) error {
 	return err
 }
 
-// Batches calls fn with the graph cut into batches of at most chunk
-// statements (chunk < 1: one batch); the first batch holds every entity, so
-// each batch only refers to entities already given. A batch is made just
-// before fn is called with it and dropped after, so a large graph is never
-// held whole. It stops at fn's first error and returns it.
+// Batches calls fn with the graph cut into batches of at most chunk items
+// (chunk < 1: one batch of everything): the entities first, then the
+// statements, so each batch only refers to entities already given (the last
+// entity batch also starts the statements when there is room). A batch is
+// made just before fn is called with it and dropped after, so a large graph
+// is never held whole. It stops at fn's first error and returns it.
 func (s *Source) Batches(chunk int, fn func(b *graph.Batch) error) error {
-	if chunk < 1 || chunk > s.cfg.Statements {
-		chunk = max(s.cfg.Statements, 1)
+	if chunk < 1 {
+		chunk = max(len(s.Keys)+s.cfg.Statements, 1)
 	}
 	// The evidence lists are shared by the statements that cite the same
 	// URL: Import reads them and keeps nothing of the slice.
@@ -241,15 +242,30 @@ func (s *Source) Batches(chunk int, fn func(b *graph.Batch) error) error {
 	for i := range evidence {
 		evidence[i] = []graph.EvidenceInput{{URL: fmt.Sprintf("https://example.org/source/%d", i)}}
 	}
-	b := &graph.Batch{Entities: make([]graph.EntityInput, len(s.Keys))}
+	b := &graph.Batch{}
 	for i := range s.Keys {
-		b.Entities[i] = s.Entity(i)
+		if len(b.Entities) == chunk {
+			if err := fn(b); err != nil {
+				return err
+			}
+			b = &graph.Batch{}
+		}
+		if b.Entities == nil {
+			b.Entities = make([]graph.EntityInput, 0, min(chunk, len(s.Keys)-i))
+		}
+		b.Entities = append(b.Entities, s.Entity(i))
 	}
-	b.Statements = make([]graph.StatementInput, 0, chunk)
+	b.Statements = make([]graph.StatementInput, 0, min(chunk, s.cfg.Statements))
 	var err error
 	s.each(func(n int, g *stmt) {
 		if err != nil {
 			return
+		}
+		if len(b.Entities)+len(b.Statements) == chunk {
+			if err = fn(b); err != nil {
+				return
+			}
+			b = &graph.Batch{Statements: b.Statements[:0]}
 		}
 		in := graph.StatementInput{Type: g.typ, From: s.Keys[g.from], To: s.Keys[g.to], Status: g.status, Date: g.date,
 			Evidence: evidence[n%evidenceURLs]}
@@ -263,12 +279,8 @@ func (s *Source) Batches(chunk int, fn func(b *graph.Batch) error) error {
 			in.ClaimedBy = s.Keys[g.claimedBy]
 		}
 		b.Statements = append(b.Statements, in)
-		if len(b.Statements) == chunk {
-			err = fn(b)
-			b = &graph.Batch{Statements: b.Statements[:0]}
-		}
 	})
-	if err == nil && (len(b.Statements) > 0 || b.Entities != nil) {
+	if err == nil && (len(b.Statements) > 0 || len(b.Entities) > 0 || len(s.Keys) == 0) {
 		err = fn(b)
 	}
 	return err

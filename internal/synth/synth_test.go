@@ -18,17 +18,17 @@ func TestSourceIsGenerate(t *testing.T) {
 	if !slices.Equal(src.Hubs, g.Hubs) || !slices.Equal(src.Keys, g.Keys) || len(g.Hubs) == 0 {
 		t.Fatalf("hubs %v and keys differ from Generate's %v", src.Hubs, g.Hubs)
 	}
-	for _, chunk := range []int{0, 1, 7, 1000, 3000, 5000} {
+	for _, chunk := range []int{0, 1, 7, 499, 500, 501, 1000, 3000, 5000} {
 		var ents []graph.EntityInput
 		var stmts []graph.StatementInput
 		batches := 0
 		err := src.Batches(chunk, func(b *graph.Batch) error {
 			batches++
-			if batches > 1 && len(b.Entities) > 0 {
-				t.Errorf("chunk %d: batch %d carries entities; only the first should", chunk, batches)
+			if len(stmts) > 0 && len(b.Entities) > 0 {
+				t.Errorf("chunk %d: batch %d carries entities after statements", chunk, batches)
 			}
-			if chunk > 0 && len(b.Statements) > chunk {
-				t.Errorf("chunk %d: a batch of %d statements", chunk, len(b.Statements))
+			if chunk > 0 && len(b.Entities)+len(b.Statements) > chunk {
+				t.Errorf("chunk %d: a batch of %d items", chunk, len(b.Entities)+len(b.Statements))
 			}
 			ents = append(ents, b.Entities...)
 			stmts = append(stmts, b.Statements...)
@@ -39,6 +39,9 @@ func TestSourceIsGenerate(t *testing.T) {
 		}
 		if !reflect.DeepEqual(ents, g.Batch.Entities) || !reflect.DeepEqual(stmts, g.Batch.Statements) {
 			t.Errorf("chunk %d: the batches differ from Generate's graph", chunk)
+		}
+		if want := (c.Entities + c.Statements + chunk - 1) / max(chunk, 1); chunk > 0 && batches != want {
+			t.Errorf("chunk %d: %d batches, want %d", chunk, batches, want)
 		}
 	}
 	// EachStatement's compact view names the same statements.
