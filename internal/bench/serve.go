@@ -30,12 +30,20 @@ type serveProc struct {
 	exited chan error
 }
 
+// childWait bounds how long the benchmark waits for a child server to open
+// its store and for one of its answers: a 10M-statement store takes minutes
+// to open, and a hub's lineage tens of seconds, on a busy machine. The
+// server's own request limit is lifted to it too (--timeout), since serve
+// measures memory, not the limit.
+const childWait = 15 * time.Minute
+
 // startServe starts `binary serve --data dataDir --empty --addr
-// 127.0.0.1:0` and waits until it says where it listens. It returns an
-// error if the child exits first, says nothing within 2 minutes, or ctx
-// ends; the child is then stopped. The caller must call stop.
+// 127.0.0.1:0 --timeout childWait` and waits until it says where it
+// listens. It returns an error if the child exits first, says nothing
+// within childWait, or ctx ends; the child is then stopped. The caller must
+// call stop.
 func startServe(ctx context.Context, binary, dataDir string) (*serveProc, error) {
-	cmd := exec.Command(binary, "serve", "--data", dataDir, "--empty", "--addr", "127.0.0.1:0")
+	cmd := exec.Command(binary, "serve", "--data", dataDir, "--empty", "--addr", "127.0.0.1:0", "--timeout", childWait.String())
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -73,9 +81,9 @@ func startServe(ctx context.Context, binary, dataDir string) (*serveProc, error)
 	case err := <-p.exited:
 		p.exited <- err
 		return nil, fmt.Errorf("%s serve exited before listening: %v\n%s", binary, err, said())
-	case <-time.After(2 * time.Minute):
+	case <-time.After(childWait):
 		p.stop()
-		return nil, fmt.Errorf("%s serve did not say where it listens within 2 minutes", binary)
+		return nil, fmt.Errorf("%s serve did not say where it listens within %s", binary, childWait)
 	case <-ctx.Done():
 		p.stop()
 		return nil, ctx.Err()
@@ -106,7 +114,7 @@ func MeasureServeRSS(ctx context.Context, binary, dataDir string, seeds []string
 		return 0, err
 	}
 	defer p.stop()
-	client := &http.Client{Timeout: 2 * time.Minute}
+	client := &http.Client{Timeout: childWait}
 	for _, dir := range []string{"DOWNSTREAM", "UPSTREAM"} {
 		for _, seed := range seeds {
 			if err := lineageRequest(ctx, client, p.base+"/graphql", seed, dir); err != nil {
@@ -122,7 +130,7 @@ func MeasureServeRSS(ctx context.Context, binary, dataDir string, seeds []string
 // DOWNSTREAM lineage of seed over HTTP). The server is stopped after each.
 func measureOpen(ctx context.Context, binary, dataDir, seed string, reps int) (sample, error) {
 	var smp sample
-	client := &http.Client{Timeout: 2 * time.Minute}
+	client := &http.Client{Timeout: childWait}
 	for range reps {
 		t := time.Now()
 		p, err := startServe(ctx, binary, dataDir)
