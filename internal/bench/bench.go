@@ -532,10 +532,11 @@ func exportJSONL(ctx context.Context, s *graph.Store, path string) error {
 // fastest with the graph, and the level walks still answer every seed.
 const checkCTESeeds = 25
 
-// lineage runs one lineage workload: whosedata's answers for every seed,
-// checked against the limit's, then timed; the limit timed; then each SQL
-// peer's two walks, each answer checked and timed in one pass (they are
-// slow), seeds interleaved so that a budget cut keeps the mix.
+// lineage runs one lineage workload: a first round of every seed on
+// whosedata and the limit, timed, each answer checked equal; more rounds of
+// each while they fit in the budget (see rounds); then each SQL peer's
+// walks, each answer checked and timed in one pass (they are slow), seeds
+// interleaved so that a budget cut keeps the mix.
 func (r *run) lineage(ctx context.Context, store *graph.Store, lg *limitGraph, peers []sqlPeer, name string, q lineageQuery) error {
 	d, seeds := r.d, r.seeds
 	want := make([][]hit, len(seeds))
@@ -698,8 +699,8 @@ func (r *run) lineage(ctx context.Context, store *graph.Store, lg *limitGraph, p
 }
 
 // paths runs the paths workload (k = 5 shortest paths of at most 4
-// relations between consecutive seeds) on whosedata and on the limit. The
-// lengths of the paths found are compared pair by pair (which of equally
+// relations between each seed and the next different one, see pathPairs)
+// on whosedata and on the limit, rounds as for lineage. The lengths of the paths found are compared pair by pair (which of equally
 // long paths each picks may differ), except where the limit spent graph's
 // step budget, where the two may stop at different places.
 func (r *run) paths(ctx context.Context, store *graph.Store, lg *limitGraph) error {
