@@ -458,7 +458,6 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 			return nil, fmt.Errorf("open: %w", err)
 		}
 		r.add(smp.result("open", SystemWhosedata))
-
 	}
 	if cfg.Binary != "" && onDisk && exported {
 		// load_file: whosedata load of the export, through the command.
