@@ -60,6 +60,8 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&c.Store, "store", "", "load and walk whosedata's rows on this empty `store` (a directory, memory: or postgres://…) instead of a fresh directory; serve, open and load_file are left out")
 	fs.StringVar(&c.ProfileDir, "profile", "", "write CPU profiles of whosedata's load and lineage_down to `dir`")
 	fs.DurationVar(&c.PostgresBudget, "pg-budget", bench.DefaultBudget, "time each SQL peer's walk gets per lineage workload (PostgreSQL's two, SQLite's two)")
+	fs.IntVar(&c.LoadChunk, "load-chunk", 0, fmt.Sprintf("most items (entities, then statements) one Store.Import of the load workload gets (default: one Import up to %d items, else %d)", bench.OneImportItems, bench.DefaultLoadChunk))
+	fs.Float64Var(&c.LoadFileRSSCap, "load-file-rss-cap", bench.DefaultLoadFileRSSCap, "stop load_file's whosedata load past this peak RSS in `MiB` (the row then shows the cap)")
 	fs.StringVar(&o.whosedata, "whosedata", "", "the whosedata `binary` for the serve, open and load_file workloads (default: the one beside this binary, else $PATH)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "progress log `level` on stderr: debug, info, warn or error")
 	return fs
@@ -84,6 +86,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.cfg.Entities < 16 || o.cfg.Statements < 1 {
 		fmt.Fprintln(stderr, "whosedata-bench: --entities must be at least 16 and --statements at least 1")
+		return exitUsage
+	}
+	if o.cfg.LoadChunk < 0 || o.cfg.LoadFileRSSCap <= 0 {
+		fmt.Fprintln(stderr, "whosedata-bench: --load-chunk must be at least 1 (0: the default) and --load-file-rss-cap above 0")
 		return exitUsage
 	}
 	bin, err := findWhosedata(o.whosedata)

@@ -21,6 +21,8 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"--entities", "15"}, "--entities must be at least 16"},
 		{[]string{"--statements", "0"}, "--statements at least 1"},
 		{[]string{"now"}, `unexpected argument "now"`},
+		{[]string{"--load-chunk", "-1"}, "--load-chunk must be at least 1"},
+		{[]string{"--load-file-rss-cap", "-1"}, "--load-file-rss-cap above 0"},
 		{[]string{"--whosedata", filepath.Join(t.TempDir(), "nothing")}, "--whosedata "},
 		{[]string{"--log-level", "loud"}, `invalid value "loud" for flag -log-level`},
 	} {
@@ -38,7 +40,7 @@ func TestHelp(t *testing.T) {
 	if code := run(context.Background(), []string{"--help"}, &stdout, &stderr); code != exitOK {
 		t.Fatalf("--help: exit %d, stderr %q", code, stderr.String())
 	}
-	for _, f := range []string{"-entities", "-statements", "-json", "-check", "-no-postgres", "-no-sqlite", "-pg-budget", "-whosedata"} {
+	for _, f := range []string{"-entities", "-statements", "-json", "-check", "-no-postgres", "-no-sqlite", "-pg-budget", "-whosedata", "-load-chunk", "-load-file-rss-cap"} {
 		if !strings.Contains(stdout.String(), f) {
 			t.Errorf("--help lacks %s:\n%s", f, stdout.String())
 		}

@@ -3,10 +3,13 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,5 +127,81 @@ func TestRunCheckOnPostgresStore(t *testing.T) {
 		NoPostgres: true, NoSQLite: true, Store: c.URL(db), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err == nil || !strings.Contains(err.Error(), "the benchmark loads an empty store") {
 		t.Errorf("a second run on the loaded store: %v, want a refusal", err)
+	}
+}
+
+// TestPathPairsAreDistinct pins that no paths pair joins an entity to
+// itself, whatever the seeds, and that the run that used to fail on such a
+// pair (seed 2 at 300 entities) passes, with whosedata loaded in several
+// Imports and every answer checked against the limit.
+func TestPathPairsAreDistinct(t *testing.T) {
+	for _, seeds := range [][]string{{"a", "b", "c"}, {"a", "a", "b"}, {"a", "b", "b", "b"}, {"a"}, {"a", "a"}, nil} {
+		pairs := pathPairs(seeds)
+		for _, p := range pairs {
+			if p[0] == p[1] {
+				t.Errorf("pathPairs(%v) pairs %s with itself", seeds, p[0])
+			}
+		}
+		distinct := map[string]bool{}
+		for _, s := range seeds {
+			distinct[s] = true
+		}
+		if want := len(seeds); len(distinct) < 2 {
+			want = 0
+			if len(pairs) != want {
+				t.Errorf("pathPairs(%v) = %v, want none", seeds, pairs)
+			}
+		} else if len(pairs) != want {
+			t.Errorf("pathPairs(%v) = %v, want one pair per seed", seeds, pairs)
+		}
+	}
+	if got := pathPairs([]string{"a", "a", "b"}); !slices.Equal(got, [][2]string{{"a", "b"}, {"a", "b"}, {"b", "a"}}) {
+		t.Errorf("pathPairs(a a b) = %v", got)
+	}
+	rs, err := Run(context.Background(), Config{Entities: 300, Statements: 1200, Seed: 2, Check: true, Out: io.Discard,
+		NoPostgres: true, NoSQLite: true, LoadChunk: 250, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Workload == "paths" && r.System == SystemWhosedata && r.Ops != 100 {
+			t.Errorf("paths: %d pairs answered, want 100", r.Ops)
+		}
+		if r.Workload == "load" && r.System == SystemWhosedata && r.ItemsPerS <= 0 {
+			t.Errorf("load row %+v has no throughput", r)
+		}
+	}
+}
+
+// TestLoadFileStopsAtTheRSSCap runs a child that would run for half a
+// minute under a cap it passes at once: it is stopped, and the error says
+// it was the cap.
+func TestLoadFileStopsAtTheRSSCap(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "whosedata")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\nexec sleep 30\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, rss, err := measureLoadFile(context.Background(), bin, t.TempDir(), "graph.jsonl", 0.01)
+	var capped *rssCapError
+	if !errors.As(err, &capped) || rss != 0.01 || !strings.Contains(err.Error(), "passed the cap of 0 MiB") {
+		t.Fatalf("measureLoadFile under a cap of 0.01 MiB: rss %v, %v; want it stopped at the cap", rss, err)
+	}
+}
+
+// TestJSONIsWrittenAsRowsArrive checks that the JSON file holds the rows
+// measured so far, whole, after each row: what a stopped 10M run leaves.
+func TestJSONIsWrittenAsRowsArrive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bench.json")
+	r := &run{cfg: Config{JSONPath: path}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for i, w := range []string{"load", "lineage_down"} {
+		r.add(Result{Workload: w, System: SystemWhosedata, Ops: i + 1})
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct{ Results []Result }
+		if err := json.Unmarshal(b, &got); err != nil || len(got.Results) != i+1 || got.Results[i].Workload != w {
+			t.Fatalf("after row %d: %v, %s", i+1, err, b)
+		}
 	}
 }

@@ -5,7 +5,9 @@
 //
 // The systems (Result.System):
 //
-//   - whosedata: graph.Store on disk (load, lineage, paths, compliance), the
+//   - whosedata: graph.Store on disk (load: one Store.Import up to the
+//     default size, past it Imports of Config.LoadChunk items, entities
+//     first; lineage, paths, compliance), the
 //     real schema and server over HTTP on 127.0.0.1 (entity_http), and the
 //     whosedata binary as a child process: serve (peak RSS of a server
 //     answering the lineage seeds), open (process start to the first answer
@@ -33,7 +35,7 @@
 // The map of the package:
 //
 //	bench.go     Config, Result, Run: the workloads in order, the table, the JSON
-//	dataset.go   the generated batch flattened to relation rows, shared by the peers
+//	dataset.go   the generated graph flattened to compact relation rows, shared by the peers
 //	answer.go    lineage answers as compared, and the diff a mismatch reports
 //	whosedata.go whosedata's lineage and compliance calls
 //	limit.go     the CSR graph, its breadth-first lineage and its paths
@@ -45,9 +47,19 @@
 //	serve.go     the whosedata child processes: serve, open, load_file
 //	measure.go   latency samples to rows
 //
-// Lineage answers are compared as sets of (entity key, depth, status), on
-// every seed, before anything is timed (the SQL peers' are checked as they
-// are timed). Paths are compared by the lengths of the paths found, since
+// Memory: the generator (synth.Source) is never held whole. The dataset is
+// made in one pass over it (about 32 bytes a statement), COPY and the SQLite
+// inserts make their rows as they send them, and whosedata's batches are made
+// one at a time between Imports; at 10M statements the harness holds about
+// 1.3 GiB (BenchmarkHarnessMemory), where it held several times that as
+// inputs and rows.
+//
+// Time: each workload's first round of seeds is timed and checks every
+// answer (lineage answers are compared as sets of (entity key, depth,
+// status) with the limit's); further rounds, up to three, run only while
+// the rounds fit in the budget (--pg-budget), so a 10M run is not three
+// rounds of minute-long hub walks. The SQL peers' walks are checked as they
+// are timed, within the same budget. Paths are compared by the lengths of the paths found, since
 // equally short paths may be chosen differently. load_file is checked by
 // the loaded store's counts.
 package bench

@@ -75,11 +75,11 @@ type limitFilter struct {
 	min                graph.ClaimStatus
 	asOf               bool
 	asOfStart, asOfEnd int32
-	rels               []relRow
+	d                  *dataset
 }
 
 func newLimitFilter(d *dataset, q lineageQuery) limitFilter {
-	f := limitFilter{min: q.min(), rels: d.rels}
+	f := limitFilter{min: q.min(), d: d}
 	if !q.asOf.IsZero() {
 		f.asOf, f.asOfStart, f.asOfEnd = true, q.asOf.Start(), q.asOf.End()
 	}
@@ -91,11 +91,12 @@ func (f *limitFilter) status(c *csr, k int32) (graph.ClaimStatus, bool) {
 		s := graph.ClaimStatus(c.status[k])
 		return s, s >= f.min
 	}
-	r := &f.rels[c.rel[k]]
+	i := c.rel[k]
+	r := &f.d.rels[i]
 	if r.vFrom > f.asOfEnd || r.vTo < f.asOfStart {
 		return 0, false
 	}
-	s := r.statusAsOf(f.asOfEnd)
+	s := f.d.statusAsOf(i, f.asOfEnd)
 	return s, s >= f.min
 }
 

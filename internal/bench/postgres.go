@@ -88,30 +88,31 @@ func pgLoad(ctx context.Context, conn *pgx.Conn, d *dataset) (time.Duration, err
 	if _, err := conn.Exec(ctx, pgSchema); err != nil {
 		return 0, fmt.Errorf("postgres schema: %w", err)
 	}
-	ents := make([][]any, len(d.keys))
-	for i, k := range d.keys {
-		ents[i] = []any{int32(i), k, int16(d.kinds[i])}
-	}
-	rels := make([][]any, len(d.rels))
-	stmts := make([][]any, 0, d.stmts)
-	for i := range d.rels {
-		r := &d.rels[i]
-		rels[i] = []any{int32(i), r.from, int16(r.typ), r.to, int16(r.status), r.vFrom, r.vTo}
-		for _, s := range r.st {
-			stmts = append(stmts, []any{int32(i), int16(s.status), s.day})
-		}
-	}
 	start := time.Now()
+	// The rows are made as COPY reads them, one at a time into one slice,
+	// so that no table is held as Go values.
+	var rel int32 // the relation of the statement being copied
 	for _, t := range []struct {
 		name string
 		cols []string
-		rows [][]any
+		rows *copyRows
 	}{
-		{"entities", []string{"id", "key", "kind"}, ents},
-		{"relations", []string{"id", "from_id", "type", "to_id", "status", "valid_from", "valid_to"}, rels},
-		{"statements", []string{"relation_id", "status", "day"}, stmts},
+		{"entities", []string{"id", "key", "kind"}, &copyRows{n: len(d.keys), row: func(i int, a []any) {
+			a[0], a[1], a[2] = int32(i), d.keys[i], int16(d.kinds[i])
+		}}},
+		{"relations", []string{"id", "from_id", "type", "to_id", "status", "valid_from", "valid_to"}, &copyRows{n: len(d.rels), row: func(i int, a []any) {
+			r := &d.rels[i]
+			a[0], a[1], a[2], a[3], a[4], a[5], a[6] = int32(i), r.from, int16(r.typ), r.to, int16(r.status), r.vFrom, r.vTo
+		}}},
+		{"statements", []string{"relation_id", "status", "day"}, &copyRows{n: len(d.st), row: func(i int, a []any) {
+			for int32(i) >= d.stOff[rel+1] {
+				rel++
+			}
+			a[0], a[1], a[2] = rel, int16(d.st[i].status), d.st[i].day
+		}}},
 	} {
-		if _, err := conn.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(t.rows)); err != nil {
+		t.rows.values = make([]any, len(t.cols))
+		if _, err := conn.CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, t.rows); err != nil {
 			return 0, fmt.Errorf("postgres COPY %s: %w", t.name, err)
 		}
 	}
@@ -129,6 +130,26 @@ func pgLoad(ctx context.Context, conn *pgx.Conn, d *dataset) (time.Duration, err
 	}
 	return el, nil
 }
+
+// copyRows is a pgx.CopyFromSource that makes row i of n when COPY asks
+// for it, into one reused slice.
+type copyRows struct {
+	n, i   int
+	row    func(i int, values []any)
+	values []any
+}
+
+func (c *copyRows) Next() bool {
+	if c.i >= c.n {
+		return false
+	}
+	c.row(c.i, c.values)
+	c.i++
+	return true
+}
+
+func (c *copyRows) Values() ([]any, error) { return c.values, nil }
+func (c *copyRows) Err() error             { return nil }
 
 // pgDB is a PostgreSQL connection as the SQL walks use it.
 type pgDB struct{ conn *pgx.Conn }

@@ -30,12 +30,20 @@ type serveProc struct {
 	exited chan error
 }
 
+// childWait bounds how long the benchmark waits for a child server to open
+// its store and for one of its answers: a 10M-statement store takes minutes
+// to open, and a hub's lineage tens of seconds, on a busy machine. The
+// server's own request limit is lifted to it too (--timeout), since serve
+// measures memory, not the limit.
+const childWait = 15 * time.Minute
+
 // startServe starts `binary serve --data dataDir --empty --addr
-// 127.0.0.1:0` and waits until it says where it listens. It returns an
-// error if the child exits first, says nothing within 2 minutes, or ctx
-// ends; the child is then stopped. The caller must call stop.
+// 127.0.0.1:0 --timeout childWait` and waits until it says where it
+// listens. It returns an error if the child exits first, says nothing
+// within childWait, or ctx ends; the child is then stopped. The caller must
+// call stop.
 func startServe(ctx context.Context, binary, dataDir string) (*serveProc, error) {
-	cmd := exec.Command(binary, "serve", "--data", dataDir, "--empty", "--addr", "127.0.0.1:0")
+	cmd := exec.Command(binary, "serve", "--data", dataDir, "--empty", "--addr", "127.0.0.1:0", "--timeout", childWait.String())
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -73,9 +81,9 @@ func startServe(ctx context.Context, binary, dataDir string) (*serveProc, error)
 	case err := <-p.exited:
 		p.exited <- err
 		return nil, fmt.Errorf("%s serve exited before listening: %v\n%s", binary, err, said())
-	case <-time.After(2 * time.Minute):
+	case <-time.After(childWait):
 		p.stop()
-		return nil, fmt.Errorf("%s serve did not say where it listens within 2 minutes", binary)
+		return nil, fmt.Errorf("%s serve did not say where it listens within %s", binary, childWait)
 	case <-ctx.Done():
 		p.stop()
 		return nil, ctx.Err()
@@ -106,7 +114,7 @@ func MeasureServeRSS(ctx context.Context, binary, dataDir string, seeds []string
 		return 0, err
 	}
 	defer p.stop()
-	client := &http.Client{Timeout: 2 * time.Minute}
+	client := &http.Client{Timeout: childWait}
 	for _, dir := range []string{"DOWNSTREAM", "UPSTREAM"} {
 		for _, seed := range seeds {
 			if err := lineageRequest(ctx, client, p.base+"/graphql", seed, dir); err != nil {
@@ -122,7 +130,7 @@ func MeasureServeRSS(ctx context.Context, binary, dataDir string, seeds []string
 // DOWNSTREAM lineage of seed over HTTP). The server is stopped after each.
 func measureOpen(ctx context.Context, binary, dataDir, seed string, reps int) (sample, error) {
 	var smp sample
-	client := &http.Client{Timeout: 2 * time.Minute}
+	client := &http.Client{Timeout: childWait}
 	for range reps {
 		t := time.Now()
 		p, err := startServe(ctx, binary, dataDir)
@@ -140,17 +148,50 @@ func measureOpen(ctx context.Context, binary, dataDir, seed string, reps int) (s
 	return smp, nil
 }
 
-// measureLoadFile is the load_file workload: `binary load --data dataDir
-// file` into a fresh store, timed from process start to exit. It returns the
+// measureLoadFile runs `binary load --data dataDir file` and returns its
 // duration and the child's peak RSS in MiB (from its resource usage), or an
-// error with what the command printed.
-func measureLoadFile(ctx context.Context, binary, dataDir, file string) (time.Duration, float64, error) {
+// error with the child's output if it fails. The child's RSS is watched
+// while it runs: past capMiB (0: no cap) it is killed and the error is an
+// *rssCapError, so that a load too large for the machine stops before the
+// kernel has to choose what to kill.
+func measureLoadFile(ctx context.Context, binary, dataDir, file string, capMiB float64) (time.Duration, float64, error) {
 	cmd := exec.CommandContext(ctx, binary, "load", "--data", dataDir, file)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	t := time.Now()
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, fmt.Errorf("%s load %s: %w", binary, file, err)
+	}
+	var capped *rssCapError
+	done := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		if capMiB <= 0 {
+			return
+		}
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if rss, err := peakRSSMiB(cmd.Process.Pid); err == nil && rss > capMiB {
+					capped = &rssCapError{capMiB: capMiB, after: time.Since(t)}
+					cmd.Process.Kill()
+					return
+				}
+			}
+		}
+	}()
+	err := cmd.Wait()
 	el := time.Since(t)
+	close(done)
+	<-watched
+	if capped != nil {
+		return el, capMiB, capped
+	}
 	if err != nil {
 		return 0, 0, fmt.Errorf("%s load %s: %w\n%s", binary, file, err, tail(out.String(), 2048))
 	}
@@ -159,6 +200,17 @@ func measureLoadFile(ctx context.Context, binary, dataDir, file string) (time.Du
 		return 0, 0, fmt.Errorf("%s load: no resource usage on this system", binary)
 	}
 	return el, float64(ru.Maxrss) / 1024, nil // Maxrss is in KiB on Linux
+}
+
+// rssCapError is measureLoadFile's error when it stopped the child at the
+// RSS cap.
+type rssCapError struct {
+	capMiB float64
+	after  time.Duration
+}
+
+func (e *rssCapError) Error() string {
+	return fmt.Sprintf("whosedata load stopped after %s: its RSS passed the cap of %.0f MiB", e.after.Round(time.Second), e.capMiB)
 }
 
 // queryStats asks `binary query --data dataDir` for the store's counts.

@@ -191,16 +191,12 @@ func sqliteLoad(ctx context.Context, s *sqliteDB, d *dataset) (time.Duration, er
 	}); err != nil {
 		return 0, err
 	}
-	type st struct{ rel, k int }
-	flat := make([]st, 0, d.stmts)
-	for i := range d.rels {
-		for k := range d.rels[i].st {
-			flat = append(flat, st{i, k})
+	rel := int32(0) // the relation of the statement being inserted
+	if err := insert("statements", 3, len(d.st), func(i int, a []any) {
+		for int32(i) >= d.stOff[rel+1] {
+			rel++
 		}
-	}
-	if err := insert("statements", 3, len(flat), func(i int, a []any) {
-		s := d.rels[flat[i].rel].st[flat[i].k]
-		a[0], a[1], a[2] = int64(flat[i].rel), int64(s.status), int64(s.day)
+		a[0], a[1], a[2] = int64(rel), int64(d.st[i].status), int64(d.st[i].day)
 	}); err != nil {
 		return 0, err
 	}

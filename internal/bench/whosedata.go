@@ -10,22 +10,24 @@ import (
 )
 
 // wdLineage runs one lineage query on the store and returns its hits in the
-// comparison form.
-func wdLineage(ctx context.Context, s *graph.Store, d *dataset, seed string, q lineageQuery) ([]hit, error) {
+// comparison form and the time the query took (without the conversion).
+func wdLineage(ctx context.Context, s *graph.Store, d *dataset, seed string, q lineageQuery) ([]hit, time.Duration, error) {
+	t := time.Now()
 	hs, err := s.Lineage(ctx, seed, q.options())
+	el := time.Since(t)
 	if err != nil {
-		return nil, fmt.Errorf("whosedata lineage of %s: %w", seed, err)
+		return nil, 0, fmt.Errorf("whosedata lineage of %s: %w", seed, err)
 	}
 	out := make([]hit, len(hs))
 	for i, h := range hs {
 		n, ok := d.index[h.Entity.Key]
 		if !ok {
-			return nil, fmt.Errorf("whosedata lineage of %s: hit %q is not a generated entity", seed, h.Entity.Key)
+			return nil, 0, fmt.Errorf("whosedata lineage of %s: hit %q is not a generated entity", seed, h.Entity.Key)
 		}
 		out[i] = hit{n: n, depth: int32(h.Depth), status: h.Status}
 	}
 	sortHits(out)
-	return out, nil
+	return out, el, nil
 }
 
 // wdCompliance runs the compliance workload: Store.Compliance (commercial

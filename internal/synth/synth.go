@@ -8,6 +8,7 @@ package synth
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/whosedata/whosedata/graph"
 )
@@ -36,22 +37,51 @@ var others = []graph.RelationType{graph.LicensedTo, graph.AccessRevoked, graph.I
 var statuses = []graph.ClaimStatus{graph.Asserted, graph.Asserted, graph.Asserted, graph.Asserted, graph.Alleged, graph.Alleged,
 	graph.Confirmed, graph.Denied, graph.Ruled, graph.Retracted}
 
-// Generate builds the graph. Kinds are assigned by index: 30% datasets, 25%
-// models, 15% organisations, 10% products, 8% people, 5% documents, 4%
-// disputes, 3% licences. About 70% of statements are data flow, 15% holding
-// and 15% other relations; targets of data flow are drawn from a Zipf
-// distribution, so a few datasets and models are hubs.
-func Generate(c Config) *Graph {
+// Source is a generated graph that is never held whole: the entities are
+// made once (their keys and kinds), and the statements are generated again,
+// identically, on every pass over them, so that a benchmark at ten million
+// statements holds only what it derives from them. NewSource(c) and
+// Generate(c) describe the same graph.
+type Source struct {
+	cfg   Config
+	Keys  []string           // every entity key, by index
+	Kinds []graph.EntityKind // every entity's kind, by index
+	Hubs  []string           // most used datasets and models, busiest first
+	// sources, consumers and holders are the entity indexes statements draw
+	// their endpoints from (see Generate).
+	sources, consumers, holders []int
+	terms                       map[int][]graph.Attribute // the licences' SPEC §10 terms, by entity index
+}
+
+// The fixed choices of the statement generator, parsed once.
+var (
+	dates = func() []graph.Date {
+		var out []graph.Date
+		for _, s := range []string{"", "", "2019", "2020-05", "2021-11-03", "2022", "2022-12", "2023-04-19", "2024-02", "2025"} {
+			out = append(out, graph.MustParseDate(s))
+		}
+		return out
+	}()
+	validFrom = graph.MustParseDate("2021")
+	validTo   = graph.MustParseDate("2024-06")
+	holdings  = []graph.RelationType{graph.Owns, graph.Created, graph.Developed}
+)
+
+// evidenceURLs is how many distinct evidence URLs the statements cite.
+const evidenceURLs = 997
+
+// NewSource makes the entities of the graph c describes and counts, in one
+// pass over the statements, which datasets and models are hubs.
+func NewSource(c Config) *Source {
 	if c.Entities < 16 {
 		c.Entities = 16
 	}
-	r := rand.New(rand.NewPCG(c.Seed, 0x77686f7365))
+	s := &Source{cfg: c, Keys: make([]string, c.Entities), Kinds: make([]graph.EntityKind, c.Entities), terms: map[int][]graph.Attribute{}}
 	// Licence terms draw from their own stream, so that they leave every
 	// other choice (and so every lineage, paths and entity answer) as it was
 	// before licences had terms.
 	rl := rand.New(rand.NewPCG(c.Seed, 0x6c6963656e6365))
-	g := &Graph{Batch: &graph.Batch{}}
-	var byKind = map[graph.EntityKind][]int{}
+	byKind := map[graph.EntityKind][]int{}
 	cuts := []struct {
 		upto float64
 		kind graph.EntityKind
@@ -66,73 +96,209 @@ func Generate(c Config) *Graph {
 				break
 			}
 		}
-		key := fmt.Sprintf("%s-%d", kindPrefix(kind), i)
-		g.Keys = append(g.Keys, key)
+		s.Keys[i] = fmt.Sprintf("%s-%d", kindPrefix(kind), i)
+		s.Kinds[i] = kind
 		byKind[kind] = append(byKind[kind], i)
-		in := graph.EntityInput{Key: key, Kind: kind, Name: fmt.Sprintf("%s %d", kindPrefix(kind), i)}
-		if kind == graph.Dispute {
-			in.Attributes = []graph.Attribute{{Key: "status", Value: "FILED"}}
-		}
 		if kind == graph.License {
-			in.Attributes = licenseTerms(rl)
+			s.terms[i] = licenseTerms(rl)
 		}
-		g.Batch.Entities = append(g.Batch.Entities, in)
 	}
-	sources := append(append([]int{}, byKind[graph.Dataset]...), byKind[graph.Model]...)
-	zipf := rand.NewZipf(r, 1.15, 4, uint64(len(sources)-1))
-	consumers := append(append(append([]int{}, byKind[graph.Model]...), byKind[graph.Dataset]...), byKind[graph.Product]...)
-	holders := append(append([]int{}, byKind[graph.Organization]...), byKind[graph.Person]...)
+	s.sources = append(append([]int{}, byKind[graph.Dataset]...), byKind[graph.Model]...)
+	s.consumers = append(append(append([]int{}, byKind[graph.Model]...), byKind[graph.Dataset]...), byKind[graph.Product]...)
+	s.holders = append(append([]int{}, byKind[graph.Organization]...), byKind[graph.Person]...)
+
+	// Hubs: the most used sources of data flow, busiest first, ties to the
+	// lower index.
+	counts := make([]int32, c.Entities)
+	s.each(func(_ int, st *stmt) {
+		if st.flow {
+			counts[st.to]++
+		}
+	})
+	for range 32 {
+		best := -1
+		for i, n := range counts {
+			if n > 0 && (best < 0 || n > counts[best]) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		s.Hubs = append(s.Hubs, s.Keys[best])
+		counts[best] = 0
+	}
+	return s
+}
+
+// stmt is one generated statement by entity index, before it is spelled as
+// a graph.StatementInput.
+type stmt struct {
+	typ                 graph.RelationType
+	from, to, claimedBy int // claimedBy -1: none
+	status              graph.ClaimStatus
+	date                graph.Date
+	hasFrom, hasTo      bool // the validity window's ends, when given
+	flow                bool // drawn as data flow (counts towards the hubs)
+}
+
+// Statements is how many statements the graph has.
+func (s *Source) Statements() int { return max(s.cfg.Statements, 0) }
+
+// each generates the statements in order. Every pass draws the same random
+// numbers, so every pass sees the same statements.
+func (s *Source) each(fn func(n int, st *stmt)) {
+	c := s.cfg
+	r := rand.New(rand.NewPCG(c.Seed, 0x77686f7365))
+	zipf := rand.NewZipf(r, 1.15, 4, uint64(len(s.sources)-1))
 	pick := func(list []int) int { return list[r.IntN(len(list))] }
-	counts := map[int]int{}
-	dates := []string{"", "", "2019", "2020-05", "2021-11-03", "2022", "2022-12", "2023-04-19", "2024-02", "2025"}
+	var st stmt
 	for n := 0; n < c.Statements; n++ {
-		var in graph.StatementInput
+		st = stmt{claimedBy: -1}
 		switch p := r.Float64(); {
 		case p < 0.70:
-			to := sources[zipf.Uint64()]
-			from := pick(consumers)
+			to := s.sources[zipf.Uint64()]
+			from := pick(s.consumers)
 			if r.IntN(200) == 0 { // a few cycles: a hub feeding back into its consumer
 				from, to = to, from
 			}
-			counts[to]++
-			in = graph.StatementInput{Type: dataFlow[r.IntN(len(dataFlow))], From: g.Keys[from], To: g.Keys[to]}
+			st.flow, st.from, st.to = true, from, to
+			st.typ = dataFlow[r.IntN(len(dataFlow))]
 		case p < 0.85:
-			in = graph.StatementInput{Type: []graph.RelationType{graph.Owns, graph.Created, graph.Developed}[r.IntN(3)],
-				From: g.Keys[pick(holders)], To: g.Keys[pick(sources)]}
+			st.typ = holdings[r.IntN(3)]
+			st.from, st.to = pick(s.holders), pick(s.sources)
 		default:
-			in = graph.StatementInput{Type: others[r.IntN(len(others))], From: g.Keys[r.IntN(c.Entities)], To: g.Keys[r.IntN(c.Entities)]}
+			st.typ = others[r.IntN(len(others))]
+			st.from, st.to = r.IntN(c.Entities), r.IntN(c.Entities)
 		}
-		in.Status = statuses[r.IntN(len(statuses))]
-		in.Date = graph.MustParseDate(dates[r.IntN(len(dates))])
-		if r.IntN(8) == 0 {
-			in.ValidFrom = graph.MustParseDate("2021")
-		}
-		if r.IntN(12) == 0 {
-			in.ValidTo = graph.MustParseDate("2024-06")
-		}
+		st.status = statuses[r.IntN(len(statuses))]
+		st.date = dates[r.IntN(len(dates))]
+		st.hasFrom = r.IntN(8) == 0
+		st.hasTo = r.IntN(12) == 0
 		if r.IntN(3) == 0 {
-			in.ClaimedBy = g.Keys[pick(holders)]
+			st.claimedBy = pick(s.holders)
 		}
-		in.Evidence = []graph.EvidenceInput{{URL: fmt.Sprintf("https://example.org/source/%d", n%997)}}
-		g.Batch.Statements = append(g.Batch.Statements, in)
+		fn(n, &st)
 	}
-	// Hubs: the most used sources.
-	type kc struct{ i, n int }
-	var top []kc
-	for i, n := range counts {
-		top = append(top, kc{i, n})
+}
+
+// Entity returns the input of entity i.
+func (s *Source) Entity(i int) graph.EntityInput {
+	kind := s.Kinds[i]
+	in := graph.EntityInput{Key: s.Keys[i], Kind: kind, Name: fmt.Sprintf("%s %d", kindPrefix(kind), i)}
+	switch kind {
+	case graph.Dispute:
+		in.Attributes = []graph.Attribute{{Key: "status", Value: "FILED"}}
+	case graph.License:
+		in.Attributes = s.terms[i]
 	}
-	for i := 0; i < len(top); i++ { // partial selection sort for the first few
-		if i >= 32 {
-			break
+	return in
+}
+
+// Statement is one statement as the generator spells it, by entity index
+// (ClaimedBy -1: none) and the parts lineage reads: a compact view for the
+// benchmark's peers.
+type Statement struct {
+	Type                graph.RelationType
+	From, To, ClaimedBy int
+	Status              graph.ClaimStatus
+	Date                graph.Date
+	ValidFrom, ValidTo  graph.Date // zero: not given
+}
+
+// EachStatement calls fn with statement n of the graph, in order; fn must
+// not keep st. It stops at fn's first error and returns it.
+func (s *Source) EachStatement(fn func(n int, st Statement) error) error {
+	var err error
+	s.each(func(n int, g *stmt) {
+		if err != nil {
+			return
 		}
-		for j := i + 1; j < len(top); j++ {
-			if top[j].n > top[i].n || (top[j].n == top[i].n && top[j].i < top[i].i) {
-				top[i], top[j] = top[j], top[i]
+		st := Statement{Type: g.typ, From: g.from, To: g.to, ClaimedBy: g.claimedBy, Status: g.status, Date: g.date}
+		if g.hasFrom {
+			st.ValidFrom = validFrom
+		}
+		if g.hasTo {
+			st.ValidTo = validTo
+		}
+		err = fn(n, st)
+	})
+	return err
+}
+
+// Batches calls fn with the graph cut into batches of at most chunk items
+// (chunk < 1: one batch of everything): the entities first, then the
+// statements, so each batch only refers to entities already given (the last
+// entity batch also starts the statements when there is room). A batch is
+// made just before fn is called with it and dropped after, so a large graph
+// is never held whole. It stops at fn's first error and returns it.
+func (s *Source) Batches(chunk int, fn func(b *graph.Batch) error) error {
+	if chunk < 1 {
+		chunk = max(len(s.Keys)+s.cfg.Statements, 1)
+	}
+	// The evidence lists are shared by the statements that cite the same
+	// URL: Import reads them and keeps nothing of the slice.
+	evidence := make([][]graph.EvidenceInput, evidenceURLs)
+	for i := range evidence {
+		evidence[i] = []graph.EvidenceInput{{URL: fmt.Sprintf("https://example.org/source/%d", i)}}
+	}
+	b := &graph.Batch{}
+	for i := range s.Keys {
+		if len(b.Entities) == chunk {
+			if err := fn(b); err != nil {
+				return err
 			}
+			b = &graph.Batch{}
 		}
-		g.Hubs = append(g.Hubs, g.Keys[top[i].i])
+		if b.Entities == nil {
+			b.Entities = make([]graph.EntityInput, 0, min(chunk, len(s.Keys)-i))
+		}
+		b.Entities = append(b.Entities, s.Entity(i))
 	}
+	b.Statements = make([]graph.StatementInput, 0, min(chunk, s.cfg.Statements))
+	var err error
+	s.each(func(n int, g *stmt) {
+		if err != nil {
+			return
+		}
+		if len(b.Entities)+len(b.Statements) == chunk {
+			if err = fn(b); err != nil {
+				return
+			}
+			b = &graph.Batch{Statements: b.Statements[:0]}
+		}
+		in := graph.StatementInput{Type: g.typ, From: s.Keys[g.from], To: s.Keys[g.to], Status: g.status, Date: g.date,
+			Evidence: evidence[n%evidenceURLs]}
+		if g.hasFrom {
+			in.ValidFrom = validFrom
+		}
+		if g.hasTo {
+			in.ValidTo = validTo
+		}
+		if g.claimedBy >= 0 {
+			in.ClaimedBy = s.Keys[g.claimedBy]
+		}
+		b.Statements = append(b.Statements, in)
+	})
+	if err == nil && (len(b.Statements) > 0 || len(b.Entities) > 0 || len(s.Keys) == 0) {
+		err = fn(b)
+	}
+	return err
+}
+
+// Generate builds the whole graph in memory. Kinds are assigned by index:
+// 30% datasets, 25% models, 15% organisations, 10% products, 8% people, 5%
+// documents, 4% disputes, 3% licences. About 70% of statements are data
+// flow, 15% holding and 15% other relations; targets of data flow are drawn
+// from a Zipf distribution, so a few datasets and models are hubs. For large
+// graphs use NewSource, which never holds them whole.
+func Generate(c Config) *Graph {
+	s := NewSource(c)
+	g := &Graph{Hubs: s.Hubs, Keys: s.Keys}
+	s.Batches(0, func(b *graph.Batch) error {
+		g.Batch = &graph.Batch{Entities: b.Entities, Statements: slices.Clone(b.Statements)}
+		return nil
+	})
 	return g
 }
 
@@ -172,18 +338,31 @@ func kindPrefix(k graph.EntityKind) string {
 }
 
 // Seeds returns n lineage seeds: the hubs first, then entities drawn at random
-// (fixed by seed).
-func (g *Graph) Seeds(n int, seed uint64) []string {
+// (fixed by seed). The seeds are distinct entities as long as the graph has
+// n of them.
+func (g *Graph) Seeds(n int, seed uint64) []string { return seeds(g.Hubs, g.Keys, n, seed) }
+
+// Seeds is Graph.Seeds for a Source: the same seeds for the same graph.
+func (s *Source) Seeds(n int, seed uint64) []string { return seeds(s.Hubs, s.Keys, n, seed) }
+
+func seeds(hubs, keys []string, n int, seed uint64) []string {
 	r := rand.New(rand.NewPCG(seed, 1))
 	var out []string
-	for _, h := range g.Hubs {
+	taken := map[string]bool{}
+	for _, h := range hubs {
 		if len(out) >= n/5 {
 			break
 		}
 		out = append(out, h)
+		taken[h] = true
 	}
 	for len(out) < n {
-		out = append(out, g.Keys[r.IntN(len(g.Keys))])
+		k := keys[r.IntN(len(keys))]
+		if taken[k] && len(taken) < len(keys) {
+			continue
+		}
+		taken[k] = true
+		out = append(out, k)
 	}
 	return out
 }
