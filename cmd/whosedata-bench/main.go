@@ -60,7 +60,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fs.StringVar(&c.Store, "store", "", "load and walk whosedata's rows on this empty `store` (a directory, memory: or postgres://…) instead of a fresh directory; serve, open and load_file are left out")
 	fs.StringVar(&c.ProfileDir, "profile", "", "write CPU profiles of whosedata's load and lineage_down to `dir`")
 	fs.DurationVar(&c.PostgresBudget, "pg-budget", bench.DefaultBudget, "time each SQL peer's walk gets per lineage workload (PostgreSQL's two, SQLite's two)")
-	fs.IntVar(&c.LoadChunk, "load-chunk", 0, fmt.Sprintf("most items (entities, then statements) one Store.Import of the load workload gets (default: one Import up to %d items, else %d)", bench.OneImportItems, bench.DefaultLoadChunk))
+	fs.IntVar(&c.LoadChunk, "load-chunk", 0, "load whosedata in separate Store.Imports of at most this many items, each its own commit (default: one streamed ImportStream of the whole graph)")
 	fs.Float64Var(&c.LoadFileRSSCap, "load-file-rss-cap", bench.DefaultLoadFileRSSCap, "stop load_file's whosedata load past this peak RSS in `MiB` (the row then shows the cap)")
 	fs.StringVar(&o.whosedata, "whosedata", "", "the whosedata `binary` for the serve, open and load_file workloads (default: the one beside this binary, else $PATH)")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "progress log `level` on stderr: debug, info, warn or error")

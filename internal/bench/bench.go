@@ -58,16 +58,11 @@ var Workloads = []string{"load", "load_file", "lineage_down", "lineage_up", "lin
 // every answer, always runs whole).
 const DefaultBudget = 45 * time.Second
 
-// Load batches (Config.LoadChunk): the whole graph in one Store.Import up to
-// OneImportItems entities and statements together (the default 200k
-// entities and 1M statements, so that the 1M row stays one transaction,
-// comparable with earlier runs); past it, Imports of DefaultLoadChunk items.
-// One Import holds several KiB per item until it commits: at 10M, one of
-// 2M entities and 1M statements passed 10 GiB and was stopped.
-const (
-	OneImportItems   = 1_200_000
-	DefaultLoadChunk = 250_000
-)
+// The load workload is one Store.ImportStream of the generated graph
+// (entities, then statements generated again as they are read), which
+// writes it in chunks with bounded memory and commits it whole, as
+// `whosedata load` of a large file does. Config.LoadChunk > 0 loads it in
+// separate Imports of that many items instead, each its own commit.
 
 // DefaultLoadFileRSSCap is the peak RSS, in MiB, at which the load_file
 // workload's `whosedata load` is stopped (Config.LoadFileRSSCap).
@@ -104,10 +99,10 @@ type Config struct {
 	// are taken in an interleaved order (hubs and random entities mixed)
 	// until it is spent, and the rows report the seeds answered.
 	PostgresBudget time.Duration
-	// LoadChunk is the most items (entities, then statements) one
-	// Store.Import of the load workload gets; 0: one Import for a graph of
-	// at most OneImportItems, else DefaultLoadChunk. The load row's time is
-	// the sum of the Imports; the batches are made between them.
+	// LoadChunk, when > 0, loads the graph in separate Store.Imports of at
+	// most that many items (entities, then statements), each its own commit,
+	// instead of one ImportStream; the load row's time is then the sum of
+	// the Imports, and the batches are made between them.
 	LoadChunk int
 	// LoadFileRSSCap is the peak RSS in MiB at which load_file's child
 	// process is stopped (0: DefaultLoadFileRSSCap): the row then reports
@@ -214,12 +209,6 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	if cfg.PostgresBudget <= 0 {
 		cfg.PostgresBudget = DefaultBudget
 	}
-	if cfg.LoadChunk <= 0 {
-		cfg.LoadChunk = DefaultLoadChunk
-		if cfg.Entities+cfg.Statements <= OneImportItems {
-			cfg.LoadChunk = OneImportItems
-		}
-	}
 	if cfg.LoadFileRSSCap <= 0 {
 		cfg.LoadFileRSSCap = DefaultLoadFileRSSCap
 	}
@@ -263,6 +252,14 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	}()
 	var loadTime time.Duration
 	err = profiled(cfg.ProfileDir, "load", func() error {
+		if cfg.LoadChunk <= 0 {
+			t := time.Now()
+			if _, err := store.ImportStream(ctx, r.src.Stream()); err != nil {
+				return fmt.Errorf("whosedata load: %w", err)
+			}
+			loadTime = time.Since(t)
+			return nil
+		}
 		// The batches are made between the Imports, off the clock.
 		chunk := 0
 		return r.src.Batches(cfg.LoadChunk, func(b *graph.Batch) error {

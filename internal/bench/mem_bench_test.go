@@ -41,7 +41,7 @@ func BenchmarkHarnessMemory(b *testing.B) {
 		afterLimit := heap()
 		var batchMiB float64
 		var peak runtime.MemStats
-		if err := src.Batches(DefaultLoadChunk, func(bt *graph.Batch) error {
+		if err := src.Batches(250_000, func(bt *graph.Batch) error {
 			batchMiB = max(batchMiB, heap()-afterLimit)
 			return nil
 		}); err != nil {

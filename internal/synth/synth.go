@@ -267,23 +267,58 @@ func (s *Source) Batches(chunk int, fn func(b *graph.Batch) error) error {
 			}
 			b = &graph.Batch{Statements: b.Statements[:0]}
 		}
-		in := graph.StatementInput{Type: g.typ, From: s.Keys[g.from], To: s.Keys[g.to], Status: g.status, Date: g.date,
-			Evidence: evidence[n%evidenceURLs]}
-		if g.hasFrom {
-			in.ValidFrom = validFrom
-		}
-		if g.hasTo {
-			in.ValidTo = validTo
-		}
-		if g.claimedBy >= 0 {
-			in.ClaimedBy = s.Keys[g.claimedBy]
-		}
-		b.Statements = append(b.Statements, in)
+		b.Statements = append(b.Statements, s.statementInput(n, g, evidence))
 	})
 	if err == nil && (len(b.Statements) > 0 || len(b.Entities) > 0 || len(s.Keys) == 0) {
 		err = fn(b)
 	}
 	return err
+}
+
+// Stream is the graph as one graph.Stream for Store.ImportStream: the
+// entities, then the statements generated again as they are read, so that
+// an import of any size holds neither whole. It gives the same items as
+// Batches.
+func (s *Source) Stream() graph.Stream {
+	return graph.Stream{
+		Entities: func(yield func(graph.EntityInput) error) error {
+			for i := range s.Keys {
+				if err := yield(s.Entity(i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Statements: func(yield func(graph.StatementInput) error) error {
+			evidence := make([][]graph.EvidenceInput, evidenceURLs)
+			for i := range evidence {
+				evidence[i] = []graph.EvidenceInput{{URL: fmt.Sprintf("https://example.org/source/%d", i)}}
+			}
+			var err error
+			s.each(func(n int, g *stmt) {
+				if err == nil {
+					err = yield(s.statementInput(n, g, evidence))
+				}
+			})
+			return err
+		},
+	}
+}
+
+// statementInput is statement n as an input, citing evidence[n mod its length].
+func (s *Source) statementInput(n int, g *stmt, evidence [][]graph.EvidenceInput) graph.StatementInput {
+	in := graph.StatementInput{Type: g.typ, From: s.Keys[g.from], To: s.Keys[g.to], Status: g.status, Date: g.date,
+		Evidence: evidence[n%evidenceURLs]}
+	if g.hasFrom {
+		in.ValidFrom = validFrom
+	}
+	if g.hasTo {
+		in.ValidTo = validTo
+	}
+	if g.claimedBy >= 0 {
+		in.ClaimedBy = s.Keys[g.claimedBy]
+	}
+	return in
 }
 
 // Generate builds the whole graph in memory. Kinds are assigned by index:

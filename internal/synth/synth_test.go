@@ -46,6 +46,21 @@ func TestSourceIsGenerate(t *testing.T) {
 			t.Errorf("chunk %d: %d batches, want %d", chunk, batches, want)
 		}
 	}
+	// Stream yields the same items, and yields them again on a second read.
+	st := src.Stream()
+	for pass := 1; pass <= 2; pass++ {
+		var ents []graph.EntityInput
+		var stmts []graph.StatementInput
+		if err := st.Entities(func(in graph.EntityInput) error { ents = append(ents, in); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Statements(func(in graph.StatementInput) error { stmts = append(stmts, in); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ents, g.Batch.Entities) || !reflect.DeepEqual(stmts, g.Batch.Statements) {
+			t.Errorf("Stream, pass %d: the items differ from Generate's graph", pass)
+		}
+	}
 	// EachStatement's compact view names the same statements.
 	n := 0
 	err := src.EachStatement(func(i int, st Statement) error {
