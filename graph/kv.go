@@ -455,10 +455,12 @@ func (a slogAdapter) Errorf(f string, v ...any) {
 }
 func (a slogAdapter) Warningf(f string, v ...any) {
 	msg := strings.TrimSpace(fmt.Sprintf(f, v...))
-	if strings.Contains(msg, "might be too small") || strings.HasPrefix(msg, "Cache life expectancy") {
+	if strings.Contains(msg, "might be too small") || strings.HasPrefix(msg, "Cache life expectancy") ||
+		strings.Contains(msg, "Unable to fill tables") {
 		// Badger's caches are kept small on purpose (badgerOptions), and a
-		// bulk load's reads miss them: a minute-by-minute warning of it
-		// would only alarm the user.
+		// bulk load's reads miss them; a compaction that finds its tables
+		// taken by another is simply retried: a warning of either would
+		// only alarm the user.
 		a.l.Debug(msg, "component", "badger")
 		return
 	}
