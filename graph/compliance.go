@@ -292,9 +292,6 @@ func (sn *Snapshot) Compliance(ctx context.Context, ref string, opts ComplianceO
 		for _, h := range refs {
 			nums = append(nums, h.n)
 		}
-		if err := x.preload(nums); err != nil {
-			return err
-		}
 		for i, n := range nums {
 			if i%ctxEvery == ctxEvery-1 {
 				if err := ctx.Err(); err != nil {

@@ -116,7 +116,6 @@
 //	read.go, fulltext.go         look-ups, pages, stats, export iteration; search by name and by text
 //	events.go, changes.go        dispute timelines; the change log
 //	mem.go                       the in-memory adjacency cache the walks use
-//	entcache.go                  decoded entities, bounded in bytes, shared by versions
 //	lineage.go, paths.go         Lineage (SPEC §2), Paths, Neighborhood
 //	verify.go                    Verify: records, indexes and cache agree
 //

@@ -162,13 +162,6 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 		return nil
 	}, func(x *rtx) error {
 		out = make([]LineageHit, 0, len(refs))
-		nums := make([]uint32, len(refs))
-		for i, h := range refs {
-			nums[i] = h.n
-		}
-		if err := x.preload(nums); err != nil {
-			return err
-		}
 		for i, h := range refs {
 			e, err := x.entity(h.n)
 			if err != nil {
@@ -354,16 +347,16 @@ func (g *memGraph) pathTo(sc *scratch, h hitRef) []triple {
 	var tail []triple
 	if h.via != 0 {
 		n = h.via
-		tail = []triple{g.rel(h.slot).triple()}
+		tail = []triple{g.rel(h.slot).t}
 	}
 	var rev []triple
 	for sc.parent[n] >= 0 {
 		m := g.rel(sc.parent[n])
-		rev = append(rev, m.triple())
-		if m.from == n {
-			n = m.to
+		rev = append(rev, m.t)
+		if m.t.From == n {
+			n = m.t.To
 		} else {
-			n = m.from
+			n = m.t.From
 		}
 	}
 	slices.Reverse(rev)

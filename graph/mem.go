@@ -3,13 +3,9 @@ package graph
 import "slices"
 
 // memGraph is one version of the in-memory adjacency cache: every live
-// entity's kind and record time and every relation's endpoints, type,
-// effective status, validity and statement statuses, so that lineage, paths
-// and neighbourhood walk memory instead of reading relation records hop by
-// hop. It keeps what walks and listings filter on, not the entities
-// themselves: answers read those from the storage snapshot the version is
-// published with (see rtx.entity), so the cache costs bytes per entity, not
-// the entity's size.
+// entity's kind and every relation's endpoints, type, effective status,
+// validity and statement statuses, so that lineage, paths and neighbourhood
+// walk memory instead of reading relation records hop by hop.
 //
 // A published version is immutable. A commit builds the next version with
 // next, which shares every page of this one (see pvec) and copies what the
@@ -18,19 +14,19 @@ import "slices"
 // never blocks or disturbs them, and a reader sees the cache and the store in
 // the same state. Verify checks that the current version equals the store.
 type memGraph struct {
-	gen    uint64        // the version; pages with this gen belong to it
-	ents   pvec[entInfo] // by entity number; kind 0 = no live entity
-	out    pvec[[]adj]   // by entity number: relations leaving it, sorted by (type, to)
-	in     pvec[[]adj]   // by entity number: relations entering it, sorted by (type, from)
-	rels   pvec[memRel]  // by slot
-	free   []int32       // slots of deleted relations, for reuse
-	stmts  []memStmt     // every relation's statement statuses, one run per relation; append-only
-	waste  int           // entries of stmts no relation uses any more
-	live   int           // number of live entities
-	merged int           // number of entity records merged into another
-	nrel   int           // number of live relations
-	nstmt  int           // number of statements of live relations, as the cache keeps them
-	ecache *entCache     // decoded entities, shared by every version built from one rebuild
+	gen    uint64           // the version; pages with this gen belong to it
+	kinds  pvec[EntityKind] // by entity number; 0 = no live entity
+	ents   pvec[*Entity]    // by entity number: the public form of each live entity, shared read-only
+	out    pvec[[]adj]      // by entity number: relations leaving it, sorted by (type, to)
+	in     pvec[[]adj]      // by entity number: relations entering it, sorted by (type, from)
+	rels   pvec[memRel]     // by slot
+	free   []int32          // slots of deleted relations, for reuse
+	stmts  []memStmt        // every relation's statement statuses, one run per relation; append-only
+	waste  int              // entries of stmts no relation uses any more
+	live   int              // number of live entities
+	merged int              // number of entity records merged into another
+	nrel   int              // number of live relations
+	nstmt  int              // number of statements of live relations, as the cache keeps them
 	// lastRec is, in unix seconds, no earlier than anything this version
 	// holds was recorded or retracted: asked as recorded at lastRec or
 	// later, the answer is the version as it is (see Snapshot.AsRecorded).
@@ -39,22 +35,6 @@ type memGraph struct {
 	// Set while a version is being built, nil once published.
 	owned     map[ownedList]bool // adjacency lists this version allocated, which it may change in place
 	stmtsBase int                // stmts entries from here on were written by this version
-}
-
-// entInfo is what the cache keeps of an entity: what walks (kind) and "as
-// recorded" listings (rec) filter on.
-type entInfo struct {
-	kind EntityKind // 0: no live entity
-	rec  uint32     // when the store created it, unix seconds; 0: unknown, which counts at every time
-	chg  uint64     // the version that wrote its record, which names it in entCache
-}
-
-// recordedSec is an entity record's creation time as entInfo keeps it.
-func recordedSec(rec *entRec) uint32 {
-	if rec.Recorded.IsZero() {
-		return 0
-	}
-	return unixSec(rec.Recorded)
 }
 
 // ownedList names the out (dir 0) or in (dir 1) adjacency list of an entity.
@@ -86,27 +66,18 @@ func memStmtOf(s stmtMini) memStmt {
 	return memStmt{status: s.Status, prev: s.Prev, day: s.Day, rec: s.Rec, ret: s.Ret}
 }
 
-// memRel is what the cache keeps of a relation: 24 bytes, its triple kept
-// unpacked so that no padding is stored (a triple alone pads to 12).
 type memRel struct {
-	from, to uint32
-	typ      RelationType
-	status   ClaimStatus // 0 marks a free slot
-	nst      uint16      // number of statements, at stmts[st:st+nst]; larger counts are capped (see putStmts)
-	vFrom    int32       // start of validFrom, minDay when open
-	vTo      int32       // end of validTo, maxDay when open
-	st       uint32      // first statement in memGraph.stmts
+	t      triple
+	status ClaimStatus // 0 marks a free slot
+	nst    uint16      // number of statements, at stmts[st:st+nst]; larger counts are capped (see putStmts)
+	vFrom  int32       // start of validFrom, minDay when open
+	vTo    int32       // end of validTo, maxDay when open
+	st     uint32      // first statement in memGraph.stmts
 }
-
-// newMemRel is the cache entry of relation t, without its statements.
-func newMemRel(t triple) memRel { return memRel{from: t.From, to: t.To, typ: t.Type} }
-
-// triple is the relation's key.
-func (m *memRel) triple() triple { return triple{From: m.from, Type: m.typ, To: m.to} }
 
 // newMemGraph returns an empty version being built.
 func newMemGraph() *memGraph {
-	g := &memGraph{gen: 1, owned: map[ownedList]bool{}, ecache: newEntCache(entCacheBytes, entCacheSlots)}
+	g := &memGraph{gen: 1, owned: map[ownedList]bool{}}
 	g.grow(0)
 	return g
 }
@@ -114,9 +85,9 @@ func newMemGraph() *memGraph {
 // next returns the version after g, sharing all of g's pages, to be changed
 // by one commit and then published with seal. g itself is not changed.
 func (g *memGraph) next() *memGraph {
-	c := &memGraph{gen: g.gen + 1, ents: g.ents.share(), out: g.out.share(),
+	c := &memGraph{gen: g.gen + 1, kinds: g.kinds.share(), ents: g.ents.share(), out: g.out.share(),
 		in: g.in.share(), rels: g.rels.share(), free: slices.Clone(g.free), stmts: g.stmts,
-		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, nstmt: g.nstmt, lastRec: g.lastRec, ecache: g.ecache, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
+		waste: g.waste, live: g.live, merged: g.merged, nrel: g.nrel, nstmt: g.nstmt, lastRec: g.lastRec, owned: map[ownedList]bool{}, stmtsBase: len(g.stmts)}
 	return c
 }
 
@@ -124,13 +95,14 @@ func (g *memGraph) next() *memGraph {
 func (g *memGraph) seal() { g.owned = nil }
 
 // size is one more than the largest entity number the cache knows.
-func (g *memGraph) size() int { return g.ents.len() }
+func (g *memGraph) size() int { return g.kinds.len() }
 
 func (g *memGraph) grow(n uint32) {
-	if int(n) < g.ents.len() {
+	if int(n) < g.kinds.len() {
 		return
 	}
 	m := int(n) + 1
+	g.kinds.grow(m, g.gen)
 	g.ents.grow(m, g.gen)
 	g.out.grow(m, g.gen)
 	g.in.grow(m, g.gen)
@@ -182,43 +154,43 @@ func (g *memGraph) setList(n uint32, dir uint8, l []adj) {
 // setEntity records entity n's current record (nil or merged: no live entity).
 func (g *memGraph) setEntity(n uint32, rec *entRec) {
 	g.grow(n)
-	if rec != nil && rec.MergedInto != 0 && g.kindOf(n) != 0 {
+	if rec != nil && rec.MergedInto != 0 && g.kinds.at(int(n)) != 0 {
 		g.merged++
 	}
 	if rec == nil || rec.MergedInto != 0 {
-		g.setInfo(n, entInfo{})
+		g.setKind(n, 0)
+		g.ents.set(int(n), nil, g.gen)
 		return
 	}
-	g.setInfo(n, entInfo{kind: rec.Kind, rec: recordedSec(rec), chg: g.gen})
+	g.setKind(n, rec.Kind)
+	g.ents.set(int(n), publicEntity(rec), g.gen)
 }
 
-// setInfo records entity n as live with e.kind, or removed when it is 0.
-func (g *memGraph) setInfo(n uint32, e entInfo) {
+// entity returns the cached public form of live entity n, or nil.
+func (g *memGraph) entity(n uint32) *Entity {
+	if int(n) < g.ents.len() {
+		return g.ents.at(int(n))
+	}
+	return nil
+}
+
+// setKind records entity n as live with kind k, or removed when k is 0.
+func (g *memGraph) setKind(n uint32, k EntityKind) {
 	g.grow(n)
-	old := g.ents.at(int(n))
-	if old.kind == 0 && e.kind != 0 {
+	old := g.kinds.at(int(n))
+	if old == 0 && k != 0 {
 		g.live++
-	} else if old.kind != 0 && e.kind == 0 {
+	} else if old != 0 && k == 0 {
 		g.live--
 	}
-	if old != e {
-		g.ents.set(int(n), e, g.gen)
+	if old != k {
+		g.kinds.set(int(n), k, g.gen)
 	}
 }
 
-// kindOf is the kind of live entity n; 0 when there is none.
 func (g *memGraph) kindOf(n uint32) EntityKind {
-	if int(n) < g.ents.len() {
-		return g.ents.at(int(n)).kind
-	}
-	return 0
-}
-
-// recordedAt is when live entity n was recorded, in unix seconds (0:
-// unknown, or no live entity).
-func (g *memGraph) recordedAt(n uint32) uint32 {
-	if int(n) < g.ents.len() {
-		return g.ents.at(int(n)).rec
+	if int(n) < g.kinds.len() {
+		return g.kinds.at(int(n))
 	}
 	return 0
 }
@@ -256,8 +228,7 @@ func cmpTypeEnd(at RelationType, an uint32, bt RelationType, bn uint32) int {
 // memRelOf makes the cache entry of relation t, storing its statements in
 // the statement run old used when this version wrote it (old may be nil).
 func (g *memGraph) memRelOf(t triple, r *relRec, old *memRel) memRel {
-	m := newMemRel(t)
-	m.status, m.vFrom, m.vTo = r.Status, r.ValidFrom.Start(), r.ValidTo.End()
+	m := memRel{t: t, status: r.Status, vFrom: r.ValidFrom.Start(), vTo: r.ValidTo.End()}
 	runs := make([]memStmt, len(r.Statements))
 	for i, s := range r.Statements {
 		runs[i] = memStmtOf(s)
@@ -449,7 +420,7 @@ func (f *edgeFilter) adjStatus(g *memGraph, a adj) (ClaimStatus, bool) {
 // status returns the relation's status under the filter and whether it may be
 // walked.
 func (f *edgeFilter) status(g *memGraph, m *memRel) (ClaimStatus, bool) {
-	if !f.anyType && !f.types[m.typ] {
+	if !f.anyType && !f.types[m.t.Type] {
 		return 0, false
 	}
 	if f.asOf && (m.vFrom > f.asOfEnd || m.vTo < f.asOfStart) {

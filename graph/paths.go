@@ -160,7 +160,7 @@ func (g *memGraph) paths(ctx context.Context, a, b uint32, opts PathOptions, rec
 			if u == b {
 				p := foundPath{status: Ruled}
 				for _, slot := range stack {
-					p.rels = append(p.rels, g.rel(slot).triple())
+					p.rels = append(p.rels, (*g.rel(slot)).t)
 					st, _ := f.status(g, g.rel(slot))
 					p.status = min(p.status, st)
 				}

@@ -60,35 +60,13 @@ func (x *rtx) resolve(field, ref string) (uint32, *entRec, error) {
 }
 
 // entity returns the public form of the live entity behind n (following
-// merges); nil when there is none. It reads the record from the storage
-// snapshot, unless the version's entity cache holds it as this version
-// does.
+// merges); nil when there is none.
 func (x *rtx) entity(n uint32) (*Entity, error) {
-	if e, ok := x.pub[n]; ok {
+	if e := x.g.entity(n); e != nil {
 		return e, nil
 	}
-	if int(n) < x.g.ents.len() {
-		if info := x.g.ents.at(int(n)); info.kind != 0 {
-			if e := x.g.ecache.get(n, info.chg); e != nil {
-				return e, nil
-			}
-			v, ok, err := x.r.get(entityKey(n))
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				rec, err := decodeEnt(v)
-				if err != nil {
-					return nil, fmt.Errorf("entity %d: %w", n, err)
-				}
-				if rec.MergedInto == 0 {
-					e := publicEntity(rec)
-					x.g.ecache.put(n, info.chg, e)
-					x.pub[n] = e
-					return e, nil
-				}
-			}
-		}
+	if e, ok := x.pub[n]; ok {
+		return e, nil
 	}
 	m, rec, err := x.live(n)
 	if err != nil || rec == nil {
@@ -101,65 +79,6 @@ func (x *rtx) entity(n uint32) (*Entity, error) {
 	e := publicEntity(rec)
 	x.pub[n], x.pub[m] = e, e
 	return e, nil
-}
-
-// preloadMin is the fewest entities an answer must name, beyond those this
-// rtx or the entity cache holds, before preload reads them in one pass.
-const preloadMin = 256
-
-// preload reads the live entities among nums that neither this rtx nor the
-// entity cache holds in one pass over the entity records, in number order,
-// when they are dense enough among those records (a quarter or more) for the
-// pass to cost less than a look-up each: an answer naming thousands of
-// entities, as a hub's lineage does, then costs one range read (on
-// PostgreSQL one query instead of one per entity).
-func (x *rtx) preload(nums []uint32) error {
-	var want []uint32
-	for _, n := range nums {
-		if _, ok := x.pub[n]; ok || int(n) >= x.g.ents.len() {
-			continue
-		}
-		if info := x.g.ents.at(int(n)); info.kind != 0 && x.g.ecache.get(n, info.chg) == nil {
-			want = append(want, n)
-		}
-	}
-	if len(want) < preloadMin {
-		return nil
-	}
-	slices.Sort(want)
-	want = slices.Compact(want)
-	lo, hi := want[0], want[len(want)-1]
-	if uint64(len(want))*4 < uint64(hi-lo)+1 {
-		return nil
-	}
-	i := 0
-	from := entityKey(lo)
-	return x.r.scan(family(pEntity), from, false, func(k, v []byte) (bool, error) {
-		n, ok := parseEntityKey(k)
-		if !ok {
-			return true, nil
-		}
-		for i < len(want) && want[i] < n {
-			i++
-		}
-		if i == len(want) {
-			return false, nil
-		}
-		if want[i] != n {
-			return true, nil
-		}
-		rec, err := decodeEnt(v)
-		if err != nil {
-			return false, fmt.Errorf("entity %d: %w", n, err)
-		}
-		if rec.MergedInto == 0 {
-			e := publicEntity(rec)
-			x.g.ecache.put(n, x.g.ents.at(int(n)).chg, e)
-			x.pub[n] = e
-		}
-		i++
-		return i < len(want), nil
-	})
 }
 
 // liveTriple follows merges from the ends of tr: the id of a relation that
@@ -507,7 +426,7 @@ func (sn *Snapshot) Entities(ctx context.Context, kind EntityKind, p Page) (*Ent
 func (g *memGraph) entitiesOf(keep func(uint32, EntityKind) bool) []uint32 {
 	var all []uint32
 	for n := 1; n < g.size(); n++ {
-		if k := g.ents.at(n).kind; k != 0 && keep(uint32(n), k) {
+		if k := g.kinds.at(n); k != 0 && keep(uint32(n), k) {
 			all = append(all, uint32(n))
 		}
 	}
@@ -728,7 +647,7 @@ func (sn *Snapshot) Relations(ctx context.Context, t RelationType, statuses []Cl
 	}
 	err = sn.consistent(ctx, func(_ *rtx, g *memGraph) error {
 		for i := 0; i < g.rels.len(); i++ {
-			if m := g.rels.ref(i); m.status != 0 && match(m.typ, m.status) {
+			if m := g.rels.ref(i); m.status != 0 && match(m.t.Type, m.status) {
 				page.Total++
 			}
 		}
@@ -833,11 +752,8 @@ func (x *rtx) recorded(n uint32) bool {
 	if x.rec == 0 {
 		return true
 	}
-	if x.g.kindOf(n) == 0 {
-		return false
-	}
-	at := x.g.recordedAt(n)
-	return at == 0 || at <= x.rec
+	e := x.g.entity(n)
+	return e != nil && (e.RecordedAt.IsZero() || unixSec(e.RecordedAt) <= x.rec)
 }
 
 // Counts are the sizes of the store: live entities, relations and their
@@ -887,7 +803,7 @@ func (sn *Snapshot) Stats(ctx context.Context) (*Stats, error) {
 		RelationsByStatus: map[ClaimStatus]int{}, StatementsByStatus: map[ClaimStatus]int{}}
 	g, x := sn.v.g, sn.newRtx()
 	for n := 0; n < g.size(); n++ {
-		if k := g.kindOf(uint32(n)); k != 0 && x.recorded(uint32(n)) {
+		if k := g.kinds.at(n); k != 0 && x.recorded(uint32(n)) {
 			st.Entities++
 			st.EntitiesByKind[k]++
 		}
@@ -902,7 +818,7 @@ func (sn *Snapshot) Stats(ctx context.Context) (*Stats, error) {
 			continue
 		}
 		st.Relations++
-		st.RelationsByType[m.typ]++
+		st.RelationsByType[m.t.Type]++
 		st.RelationsByStatus[status]++
 		for _, s := range g.stmtsOf(m) {
 			if sst, ok := statusRecorded(s.status, s.prev, s.rec, s.ret, sn.rec); ok {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -258,17 +257,53 @@ func (s *Store) rebuild(ctx context.Context) error {
 		if nextSeq, err = readNextSeq(r); err != nil {
 			return fmt.Errorf("read change log: %w", err)
 		}
-		if maxEnt, err = loadEntities(r, g); err != nil {
+		if err := r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+			n, ok := parseEntityKey(k)
+			if !ok {
+				return true, nil
+			}
+			rec, err := decodeEnt(v)
+			if err != nil {
+				return false, fmt.Errorf("entity %d: %w", n, err)
+			}
+			maxEnt = max(maxEnt, n)
+			g.setEntity(n, rec)
+			if rec.MergedInto != 0 {
+				g.merged++
+			}
+			return true, nil
+		}); err != nil {
 			return err
 		}
 		// The stored count sizes the statement arena, so it is allocated
 		// once, not doubled as it fills (bounded: a corrupt count must not
 		// exhaust memory).
 		g.stmts = make([]memStmt, 0, min(cnt.Statements, 1<<24))
-		return loadRelations(r, g)
+		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
+			t, ok := parseRelationKey(k)
+			if !ok {
+				return true, nil
+			}
+			m := memRel{t: t}
+			if err := decodeRelInto(v, nil, &m, g); err != nil {
+				return false, fmt.Errorf("relation %s: %w", t, err)
+			}
+			g.grow(max(t.From, t.To))
+			slot := int32(g.rels.push(m, g.gen))
+			g.nstmt += int(m.nst)
+			// Relations come sorted by (from, type, to), so out lists are
+			// built in order; in lists are sorted once below.
+			g.out.set(int(t.From), append(g.out.at(int(t.From)), adj{slot: slot, other: t.To, typ: t.Type, status: m.status}), g.gen)
+			g.in.set(int(t.To), append(g.in.at(int(t.To)), adj{slot: slot, other: t.From, typ: t.Type, status: m.status}), g.gen)
+			g.nrel++
+			return true, nil
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("load adjacency: %w", err)
+	}
+	for n := 0; n < g.in.len(); n++ {
+		slices.SortFunc(g.in.at(n), cmpAdj)
 	}
 	g.seal()
 	s.nextEnt = max(cnt.NextEnt, maxEnt+1)
@@ -281,105 +316,6 @@ func (s *Store) rebuild(ctx context.Context) error {
 		g.lastRec = unixSec(time.Unix(0, int64(s.nextSeq))) + 1
 	}
 	s.publish(g)
-	return nil
-}
-
-// entHead is the part of an entity record the cache keeps (see entInfo):
-// decoding only these fields allocates nothing for names, aliases and
-// attributes, which open does not need.
-type entHead struct {
-	Kind       EntityKind `json:"t,omitempty"`
-	MergedInto uint32     `json:"m,omitempty"`
-	Recorded   time.Time  `json:"r,omitzero"`
-}
-
-// loadEntities reads every entity record's head into g and returns the
-// largest entity number.
-func loadEntities(r kvReader, g *memGraph) (uint32, error) {
-	var maxEnt uint32
-	err := r.scan(family(pEntity), nil, false, func(k, v []byte) (bool, error) {
-		n, ok := parseEntityKey(k)
-		if !ok {
-			return true, nil
-		}
-		var h entHead
-		if err := json.Unmarshal(v, &h); err != nil {
-			return false, fmt.Errorf("entity %d: corrupt entity record: %w", n, err)
-		}
-		maxEnt = max(maxEnt, n)
-		g.grow(n)
-		if h.MergedInto != 0 {
-			g.merged++
-			return true, nil
-		}
-		g.setInfo(n, entInfo{kind: h.Kind, rec: recordedSec(&entRec{Recorded: h.Recorded}), chg: g.gen})
-		return true, nil
-	})
-	return maxEnt, err
-}
-
-// loadRelations reads every relation record into g's relations and
-// statement arena, then builds the adjacency lists: each direction's lists
-// are windows of one array, counted out first, so open allocates them once
-// and exactly (a list a later version changes is copied; see list).
-func loadRelations(r kvReader, g *memGraph) error {
-	if err := r.scan(family(pRelation), nil, false, func(k, v []byte) (bool, error) {
-		t, ok := parseRelationKey(k)
-		if !ok {
-			return true, nil
-		}
-		m := newMemRel(t)
-		if err := decodeRelInto(v, nil, &m, g); err != nil {
-			return false, fmt.Errorf("relation %s: %w", t, err)
-		}
-		g.grow(max(t.From, t.To))
-		g.rels.push(m, g.gen)
-		g.nstmt += int(m.nst)
-		g.nrel++
-		return true, nil
-	}); err != nil {
-		return err
-	}
-	// off[n] is where entity n's list starts; off[n+1] where it ends.
-	off := make([]uint32, g.size()+1)
-	fill := func(dir uint8) {
-		clear(off)
-		end := func(m *memRel) (uint32, uint32) {
-			if dir == 1 {
-				return m.to, m.from
-			}
-			return m.from, m.to
-		}
-		for i := range g.rels.len() {
-			n, _ := end(g.rels.ref(i))
-			off[n+1]++
-		}
-		for n := 1; n < len(off); n++ {
-			off[n] += off[n-1]
-		}
-		all := make([]adj, g.rels.len())
-		at := slices.Clone(off[:len(off)-1])
-		// Relations come sorted by (from, type, to), so out lists fill in
-		// order; in lists are sorted once filled.
-		for i := range g.rels.len() {
-			m := g.rels.ref(i)
-			n, other := end(m)
-			all[at[n]] = adj{slot: int32(i), other: other, typ: m.typ, status: m.status}
-			at[n]++
-		}
-		for n := range len(off) - 1 {
-			if off[n] == off[n+1] {
-				continue
-			}
-			l := all[off[n]:off[n+1]:off[n+1]]
-			if dir == 1 {
-				slices.SortFunc(l, cmpAdj)
-			}
-			g.setList(uint32(n), dir, l)
-		}
-	}
-	fill(0)
-	fill(1)
 	return nil
 }
 

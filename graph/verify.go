@@ -630,8 +630,8 @@ func verifyMem(g *memGraph, ents map[uint32]*entRec, rels map[triple]*relRec, ba
 			if g.kindOf(n) != rec.Kind {
 				bad("cache has entity %d as %s, store as %s", n, g.kindOf(n), rec.Kind)
 			}
-			if g.recordedAt(n) != recordedSec(rec) {
-				bad("cache holds entity %d (%s) with another record time than the store", n, rec.Key)
+			if e := g.entity(n); e == nil || e.Key != rec.Key || e.Name != rec.Name || !slices.Equal(e.Aliases, rec.Aliases) {
+				bad("cache holds entity %d (%s) differently from the store", n, rec.Key)
 			}
 		}
 	}

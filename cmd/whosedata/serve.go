@@ -65,10 +65,10 @@ type serveOptions struct {
 // defaultMemoryLimit is serve's soft limit on the Go runtime's memory: the
 // garbage collector works harder as the heap nears it, instead of letting it
 // grow to twice what is live. It suits graphs up to about a million
-// statements (about 120 MiB in memory); a larger graph still works, with the
+// statements (about 200 MiB in memory); a larger graph still works, with the
 // collector running more often, and serve warns at start when the graph
 // needs most of the limit. GOMEMLIMIT, when set, wins.
-const defaultMemoryLimit = 160 << 20
+const defaultMemoryLimit = 224 << 20
 
 func serveCommand() *command {
 	c := newCommand("serve", "", "serve the explorer at /, the GraphQL API at /graphql, GraphiQL at /graphiql, Atom feeds at /feeds/ and /healthz over HTTP")
@@ -100,7 +100,7 @@ func serveCommand() *command {
 	c.fs.IntVar(&o.maxCost, "max-cost", schema.DefaultMaxCost, "budget of one request in objects: list items at their bound, 100 per walk, 1 per 100 entities or relations a scan counts")
 	c.fs.Var(&o.maxResponse, "max-response", "largest response `size` in JSON bytes; a larger one stops with LIMIT_EXCEEDED")
 	c.fs.DurationVar(&o.timeout, "timeout", server.DefaultRequestTimeout, "time limit of one GraphQL request (its response must be written within 2s more)")
-	c.fs.Var(&o.memLimit, "memory-limit", "soft limit on the server's Go memory `size`, e.g. 512MiB; the collector works harder near it (default 160MiB; $GOMEMLIMIT wins)")
+	c.fs.Var(&o.memLimit, "memory-limit", "soft limit on the server's Go memory `size`, e.g. 512MiB; the collector works harder near it (default 224MiB; $GOMEMLIMIT wins)")
 	c.fs.IntVar(&o.maxDepth, "max-depth", defaultMaxDepth, "deepest query nesting accepted")
 	c.run = func(ctx context.Context, e *env, args []string) error { return runServe(ctx, e, c.g, o, args) }
 	return c
