@@ -257,7 +257,7 @@ func (s *Store) rebuild(ctx context.Context) error {
 		if nextSeq, err = readNextSeq(r); err != nil {
 			return fmt.Errorf("read change log: %w", err)
 		}
-		if err := r.scan([]byte{pEntity}, nil, false, func(k, v []byte) (bool, error) {
+		if err := r.scan(family(pEntity), nil, false, func(k, v []byte) (bool, error) {
 			n, ok := parseEntityKey(k)
 			if !ok {
 				return true, nil
@@ -279,7 +279,7 @@ func (s *Store) rebuild(ctx context.Context) error {
 		// once, not doubled as it fills (bounded: a corrupt count must not
 		// exhaust memory).
 		g.stmts = make([]memStmt, 0, min(cnt.Statements, 1<<24))
-		return r.scan([]byte{pRelation}, nil, false, func(k, v []byte) (bool, error) {
+		return r.scan(family(pRelation), nil, false, func(k, v []byte) (bool, error) {
 			t, ok := parseRelationKey(k)
 			if !ok {
 				return true, nil
