@@ -157,10 +157,7 @@ func (st *stage) commit(ctx context.Context) error {
 		return partial(err)
 	}
 	if st.fresh {
-		if err := j.e.Update(ctx, func(tx kv.Txn) error { return tx.Delete(metaKey(metaFirstLoad)) }); err != nil {
-			return partial(err)
-		}
-		return partial(j.sync(ctx))
+		return partial(j.clearFirstLoad(ctx))
 	}
 	if st.chunks == 0 {
 		return nil
@@ -207,10 +204,7 @@ func (st *stage) abort(ctx context.Context) error {
 	if err := j.sync(ctx); err != nil {
 		return partial(err)
 	}
-	if err := j.e.Update(ctx, func(tx kv.Txn) error { return tx.Delete(metaKey(metaFirstLoad)) }); err != nil {
-		return partial(err)
-	}
-	return partial(j.sync(ctx))
+	return partial(j.clearFirstLoad(ctx))
 }
 
 // recoverStaged, run on open after replayJournal (which undoes a staged

@@ -323,10 +323,16 @@ func (j *journaled) applyMarked(ctx context.Context, ops []kvOp) error {
 	if err := j.sync(ctx); err != nil {
 		return partial(err)
 	}
+	return partial(j.clearFirstLoad(ctx))
+}
+
+// clearFirstLoad deletes the first-load marker and makes that durable: the
+// first load it marked is complete, or undone.
+func (j *journaled) clearFirstLoad(ctx context.Context) error {
 	if err := j.e.Update(ctx, func(tx kv.Txn) error { return tx.Delete(metaKey(metaFirstLoad)) }); err != nil {
-		return partial(err)
+		return err
 	}
-	return partial(j.sync(ctx))
+	return j.sync(ctx)
 }
 
 func journalPartKey(i int) []byte {
@@ -382,10 +388,7 @@ func (j *journaled) undoFirstLoad(ctx context.Context) (bool, error) {
 			}
 		}
 	}
-	if err := j.e.Update(ctx, func(tx kv.Txn) error { return tx.Delete(metaKey(metaFirstLoad)) }); err != nil {
-		return false, err
-	}
-	return true, j.sync(ctx)
+	return true, j.clearFirstLoad(ctx)
 }
 
 // replayJournal completes a journaled write left by a crash, or undoes an
