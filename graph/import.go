@@ -67,24 +67,19 @@ type Stream struct {
 // the cause (ErrInvalid, ErrNotFound, ErrAmbiguous, ErrConflict, ErrLimit).
 // Import is idempotent. It is ImportStream over the batch's items.
 func (s *Store) Import(ctx context.Context, b *Batch) (ImportResult, error) {
-	return s.ImportStream(ctx, Stream{
-		Entities: func(yield func(EntityInput) error) error {
-			for _, in := range b.Entities {
-				if err := yield(in); err != nil {
-					return err
-				}
+	return s.ImportStream(ctx, Stream{Entities: yieldAll(b.Entities), Statements: yieldAll(b.Statements)})
+}
+
+// yieldAll is a Stream pass over items.
+func yieldAll[T any](items []T) func(yield func(T) error) error {
+	return func(yield func(T) error) error {
+		for _, in := range items {
+			if err := yield(in); err != nil {
+				return err
 			}
-			return nil
-		},
-		Statements: func(yield func(StatementInput) error) error {
-			for _, in := range b.Statements {
-				if err := yield(in); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-	})
+		}
+		return nil
+	}
 }
 
 // ImportStream writes everything src yields as one import, all or nothing,
@@ -321,16 +316,8 @@ func (im *importer) flush() error {
 // advance applies the current chunk, now written, to the next cache
 // version.
 func (im *importer) advance() {
-	s, t := im.s, im.t
-	s.nextSeq = max(s.nextSeq, t.nextSeq)
 	// The next chunk counts on from this one's counters.
-	s.counts = t.counts
-	g := im.g.next()
-	t.applyMem(g)
-	g.lastRec = max(g.lastRec, unixSec(t.now)+1)
-	g.compactStmts()
-	g.seal()
-	im.g = g
+	im.g = im.s.applied(im.g, im.t)
 }
 
 // finish writes the last chunk, commits, and publishes the new version.

@@ -267,14 +267,7 @@ func TestStagedImportReadersSeeTheOldStore(t *testing.T) {
 	}
 	n, checked := 0, 0
 	res, err := s.ImportStream(ctx, Stream{
-		Entities: func(yield func(EntityInput) error) error {
-			for _, in := range b.Entities {
-				if err := yield(in); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+		Entities: yieldAll(b.Entities),
 		Statements: func(yield func(StatementInput) error) error {
 			for _, in := range b.Statements {
 				n++
@@ -326,14 +319,7 @@ func TestStagedImportCancelled(t *testing.T) {
 	b := importBatch(7, 20, 3000)
 	n := 0
 	_, err := s.ImportStream(ctx, Stream{
-		Entities: func(yield func(EntityInput) error) error {
-			for _, in := range b.Entities {
-				if err := yield(in); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+		Entities: yieldAll(b.Entities),
 		Statements: func(yield func(StatementInput) error) error {
 			for _, in := range b.Statements {
 				if n++; n == 1500 {

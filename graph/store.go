@@ -522,6 +522,14 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 		return err
 	}
 	s.head++
+	s.publish(s.applied(base, t))
+	renewReads(ctx)
+	return nil
+}
+
+// applied takes the counters of t, whose writes are now stored, and returns
+// the cache version after base with t's changes (sealed, not yet published).
+func (s *Store) applied(base *memGraph, t *wtx) *memGraph {
 	s.nextSeq = max(s.nextSeq, t.nextSeq)
 	s.counts = t.counts
 	g := base.next()
@@ -530,9 +538,7 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 	g.lastRec = max(g.lastRec, unixSec(t.now)+1)
 	g.compactStmts()
 	g.seal()
-	s.publish(g)
-	renewReads(ctx)
-	return nil
+	return g
 }
 
 // updateThen is update followed, still under the writer lock, by then: the
