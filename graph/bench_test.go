@@ -32,16 +32,22 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(float64(len(g.Batch.Statements)*b.N)/b.Elapsed().Seconds(), "statements/s")
 }
 
-func benchLineage(b *testing.B, dir graph.LineageDirection, opts graph.LineageOptions) {
+// benchStore opens a store holding the benchmark graph, closed when b ends.
+func benchStore(b *testing.B) (*graph.Store, *synth.Graph) {
 	g := synth.Generate(benchCfg)
 	s, err := graph.Open(b.TempDir(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
 	if _, err := s.Import(context.Background(), g.Batch); err != nil {
 		b.Fatal(err)
 	}
+	return s, g
+}
+
+func benchLineage(b *testing.B, dir graph.LineageDirection, opts graph.LineageOptions) {
+	s, g := benchStore(b)
 	seeds := g.Seeds(100, 7)
 	opts.Direction = dir
 	hits := 0
@@ -78,4 +84,27 @@ func BenchmarkLineageDownstreamRecordedAsOf(b *testing.B) {
 }
 func BenchmarkLineageUpstreamRecordedAsOf(b *testing.B) {
 	benchLineage(b, graph.Upstream, graph.LineageOptions{RecordedAsOf: time.Now().Add(time.Hour)})
+}
+
+// BenchmarkPaths asks for the five shortest paths of at most four relations
+// between each of 100 seeds and the next, as the bench's paths workload
+// does; one op is all 100 pairs, since a few pairs of hubs cost most.
+func BenchmarkPaths(b *testing.B) {
+	s, g := benchStore(b)
+	seeds := g.Seeds(101, 7)
+	paths := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range 100 {
+			if seeds[i] == seeds[i+1] {
+				continue
+			}
+			p, err := s.Paths(context.Background(), seeds[i], seeds[i+1], graph.PathOptions{MaxDepth: 4, First: 5})
+			if err != nil {
+				b.Fatal(err)
+			}
+			paths += len(p)
+		}
+	}
+	b.ReportMetric(float64(paths)/float64(b.N), "paths/op")
 }

@@ -151,7 +151,11 @@ func (g *memGraph) paths(ctx context.Context, a, b uint32, opts PathOptions, rec
 		return 1 << 30
 	}
 	var out []foundPath
-	onPath := map[uint32]bool{a: true}
+	// A step goes only to an entity the search from b reached (its distance
+	// must fit the steps left), so that search's seed flags, cleared by
+	// visit, mark the entities on the current path.
+	onPath := sc.seed
+	onPath[a] = true
 	var stack []int32
 	steps := 0
 	var walk func(u uint32, left int32) bool
@@ -168,24 +172,29 @@ func (g *memGraph) paths(ctx context.Context, a, b uint32, opts PathOptions, rec
 			}
 			return len(out) < opts.First
 		}
-		more := true
-		neighbours(u, func(slot int32, v uint32) bool {
-			steps++
-			if steps > maxPathSteps || (steps%ctxEvery == 0 && ctx.Err() != nil) {
-				more = false
-				return false
+		for _, list := range [2][]adj{g.outOf(u), g.inOf(u)} {
+			for _, e := range list {
+				if _, ok := f.adjStatus(g, e); !ok {
+					continue
+				}
+				if steps++; steps > maxPathSteps || (steps%ctxEvery == 0 && ctx.Err() != nil) {
+					return false
+				}
+				v := e.other
+				if !sc.seen(v) || sc.dist[v] > left-1 || onPath[v] || (v == b && left > 1) {
+					continue
+				}
+				onPath[v] = true
+				stack = append(stack, e.slot)
+				more := walk(v, left-1)
+				stack = stack[:len(stack)-1]
+				onPath[v] = false
+				if !more {
+					return false
+				}
 			}
-			if onPath[v] || dist(v) > left-1 || (v == b && left-1 > 0) {
-				return true
-			}
-			onPath[v] = true
-			stack = append(stack, slot)
-			more = walk(v, left-1)
-			stack = stack[:len(stack)-1]
-			delete(onPath, v)
-			return more
-		})
-		return more
+		}
+		return true
 	}
 	for l := dist(a); l <= limit && len(out) < opts.First; l++ {
 		if !walk(a, l) && len(out) < opts.First {
