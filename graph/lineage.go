@@ -162,13 +162,17 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 		return nil
 	}, func(x *rtx) error {
 		out = make([]LineageHit, 0, len(refs))
+		block := make([]Entity, len(refs)) // the hits' entities, in one allocation
 		for i, h := range refs {
-			e, err := x.entity(h.n)
-			if err != nil {
-				return err
-			}
-			if e == nil {
-				return fmt.Errorf("lineage reached entity %d, which does not exist", h.n)
+			e := &block[i]
+			if !x.g.fillEntity(h.n, e) {
+				var err error
+				if e, err = x.entity(h.n); err != nil {
+					return err
+				}
+				if e == nil {
+					return fmt.Errorf("lineage reached entity %d, which does not exist", h.n)
+				}
 			}
 			hit := LineageHit{Entity: e, Depth: int(h.depth), Status: h.status}
 			for _, tr := range paths[i] {

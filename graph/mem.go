@@ -1,6 +1,11 @@
 package graph
 
-import "slices"
+import (
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+)
 
 // memGraph is one version of the in-memory adjacency cache: every live
 // entity's kind and every relation's endpoints, type, effective status,
@@ -16,7 +21,7 @@ import "slices"
 type memGraph struct {
 	gen    uint64           // the version; pages with this gen belong to it
 	kinds  pvec[EntityKind] // by entity number; 0 = no live entity
-	ents   pvec[*Entity]    // by entity number: the public form of each live entity, shared read-only
+	ents   pvec[entMini]    // by entity number: what answers show of each live entity
 	out    pvec[[]adj]      // by entity number: relations leaving it, sorted by (type, to)
 	in     pvec[[]adj]      // by entity number: relations entering it, sorted by (type, from)
 	rels   pvec[memRel]     // by slot
@@ -108,6 +113,48 @@ func (g *memGraph) grow(n uint32) {
 	g.in.grow(m, g.gen)
 }
 
+// buildLists makes every entity's adjacency lists from the relations of a
+// version being built from the store (rels in key order, by (from, type,
+// to), none free): each direction's lists are cut from one array in entity
+// order, so open allocates two objects instead of two per entity and the
+// lists of neighbouring entities sit together. Each list is cut at its
+// length: a later version that changes one copies it (see list).
+func (g *memGraph) buildLists() {
+	n := g.size()
+	outAt, inAt := make([]int32, n+1), make([]int32, n+1)
+	for i := 0; i < g.rels.len(); i++ {
+		t := g.rels.ref(i).t
+		outAt[t.From+1]++
+		inAt[t.To+1]++
+	}
+	for i := 1; i <= n; i++ {
+		outAt[i] += outAt[i-1]
+		inAt[i] += inAt[i-1]
+	}
+	out, in := make([]adj, g.rels.len()), make([]adj, g.rels.len())
+	fillOut, fillIn := slices.Clone(outAt[:n]), slices.Clone(inAt[:n])
+	for i := 0; i < g.rels.len(); i++ {
+		m := g.rels.ref(i)
+		t := m.t
+		out[fillOut[t.From]] = adj{slot: int32(i), other: t.To, typ: t.Type, status: m.status}
+		fillOut[t.From]++
+		in[fillIn[t.To]] = adj{slot: int32(i), other: t.From, typ: t.Type, status: m.status}
+		fillIn[t.To]++
+	}
+	for u := range n {
+		if lo, hi := outAt[u], outAt[u+1]; hi > lo {
+			g.out.set(u, out[lo:hi:hi], g.gen)
+		}
+		if lo, hi := inAt[u], inAt[u+1]; hi > lo {
+			l := in[lo:hi:hi]
+			// Relations come by (from, type, to): in lists, by (type,
+			// from), need sorting.
+			slices.SortFunc(l, cmpAdj)
+			g.in.set(u, l, g.gen)
+		}
+	}
+}
+
 // outOf and inOf return the relations leaving and entering entity n.
 func (g *memGraph) outOf(n uint32) []adj {
 	if int(n) < g.out.len() {
@@ -151,6 +198,39 @@ func (g *memGraph) setList(n uint32, dir uint8, l []adj) {
 	}
 }
 
+// entMini is what the cache keeps of a live entity for answers, in fewer
+// and smaller objects than an Entity: one string holds the key, name and
+// description, and the rarer lists sit behind one pointer. A walk's hits are
+// built from it (see entity) without reading the store.
+type entMini struct {
+	id       uuid.UUID
+	recorded int64  // RecordedAt in unix nanoseconds (it is UTC); 0: unknown
+	text     string // key, name and description, one after another
+	keyEnd   uint32 // end of the key in text
+	nameEnd  uint32 // end of the name in text
+	more     *entMore
+}
+
+// entMore holds an entity's aliases, attributes and dated names, shared
+// read-only by every Entity built from it; nil when it has none.
+type entMore struct {
+	aliases []string
+	attrs   []Attribute
+	dated   []aliasRec
+}
+
+func miniOf(rec *entRec) entMini {
+	m := entMini{id: rec.ID, text: rec.Key + rec.Name + rec.Description,
+		keyEnd: uint32(len(rec.Key)), nameEnd: uint32(len(rec.Key) + len(rec.Name))}
+	if !rec.Recorded.IsZero() {
+		m.recorded = rec.Recorded.UnixNano()
+	}
+	if len(rec.Aliases) > 0 || len(rec.Attributes) > 0 || len(rec.Dated) > 0 {
+		m.more = &entMore{aliases: slices.Clip(slices.Clone(rec.Aliases)), attrs: slices.Clip(slices.Clone(rec.Attributes)), dated: rec.Dated}
+	}
+	return m
+}
+
 // setEntity records entity n's current record (nil or merged: no live entity).
 func (g *memGraph) setEntity(n uint32, rec *entRec) {
 	g.grow(n)
@@ -159,19 +239,53 @@ func (g *memGraph) setEntity(n uint32, rec *entRec) {
 	}
 	if rec == nil || rec.MergedInto != 0 {
 		g.setKind(n, 0)
-		g.ents.set(int(n), nil, g.gen)
+		g.ents.set(int(n), entMini{}, g.gen)
 		return
 	}
 	g.setKind(n, rec.Kind)
-	g.ents.set(int(n), publicEntity(rec), g.gen)
+	g.ents.set(int(n), miniOf(rec), g.gen)
 }
 
-// entity returns the cached public form of live entity n, or nil.
+// entity returns the public form of live entity n, or nil. Its aliases and
+// attributes are shared with the cache: callers only read them.
 func (g *memGraph) entity(n uint32) *Entity {
-	if int(n) < g.ents.len() {
-		return g.ents.at(int(n))
+	e := new(Entity)
+	if !g.fillEntity(n, e) {
+		return nil
 	}
-	return nil
+	return e
+}
+
+// fillEntity sets *e to the public form of live entity n, as entity does,
+// and reports whether there is one: a caller with many hits fills one block.
+func (g *memGraph) fillEntity(n uint32, e *Entity) bool {
+	k := g.kindOf(n)
+	if k == 0 {
+		return false
+	}
+	m := g.ents.ref(int(n))
+	*e = Entity{ID: m.id, Kind: k, Key: m.text[:m.keyEnd], Name: m.text[m.keyEnd:m.nameEnd],
+		Description: m.text[m.nameEnd:], RecordedAt: m.recordedAt()}
+	if m.more != nil {
+		e.Aliases, e.Attributes, e.dated = m.more.aliases, m.more.attrs, m.more.dated
+	}
+	return true
+}
+
+// recordedAt is when live entity n was recorded (zero: unknown or no such
+// entity), without building its Entity.
+func (g *memGraph) recordedAt(n uint32) (time.Time, bool) {
+	if g.kindOf(n) == 0 {
+		return time.Time{}, false
+	}
+	return g.ents.ref(int(n)).recordedAt(), true
+}
+
+func (m *entMini) recordedAt() time.Time {
+	if m.recorded == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, m.recorded).UTC()
 }
 
 // setKind records entity n as live with kind k, or removed when k is 0.

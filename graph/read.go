@@ -752,8 +752,8 @@ func (x *rtx) recorded(n uint32) bool {
 	if x.rec == 0 {
 		return true
 	}
-	e := x.g.entity(n)
-	return e != nil && (e.RecordedAt.IsZero() || unixSec(e.RecordedAt) <= x.rec)
+	at, ok := x.g.recordedAt(n)
+	return ok && (at.IsZero() || unixSec(at) <= x.rec)
 }
 
 // Counts are the sizes of the store: live entities, relations and their

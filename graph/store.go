@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -289,12 +288,8 @@ func (s *Store) rebuild(ctx context.Context) error {
 				return false, fmt.Errorf("relation %s: %w", t, err)
 			}
 			g.grow(max(t.From, t.To))
-			slot := int32(g.rels.push(m, g.gen))
+			g.rels.push(m, g.gen)
 			g.nstmt += int(m.nst)
-			// Relations come sorted by (from, type, to), so out lists are
-			// built in order; in lists are sorted once below.
-			g.out.set(int(t.From), append(g.out.at(int(t.From)), adj{slot: slot, other: t.To, typ: t.Type, status: m.status}), g.gen)
-			g.in.set(int(t.To), append(g.in.at(int(t.To)), adj{slot: slot, other: t.From, typ: t.Type, status: m.status}), g.gen)
 			g.nrel++
 			return true, nil
 		})
@@ -302,9 +297,7 @@ func (s *Store) rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load adjacency: %w", err)
 	}
-	for n := 0; n < g.in.len(); n++ {
-		slices.SortFunc(g.in.at(n), cmpAdj)
-	}
+	g.buildLists()
 	g.seal()
 	s.nextEnt = max(cnt.NextEnt, maxEnt+1)
 	s.counts = cnt

@@ -630,7 +630,7 @@ func verifyMem(g *memGraph, ents map[uint32]*entRec, rels map[triple]*relRec, ba
 			if g.kindOf(n) != rec.Kind {
 				bad("cache has entity %d as %s, store as %s", n, g.kindOf(n), rec.Kind)
 			}
-			if e := g.entity(n); e == nil || e.Key != rec.Key || e.Name != rec.Name || !slices.Equal(e.Aliases, rec.Aliases) {
+			if e := g.entity(n); e == nil || !sameEntity(e, rec) {
 				bad("cache holds entity %d (%s) differently from the store", n, rec.Key)
 			}
 		}
@@ -673,4 +673,15 @@ func verifyMem(g *memGraph, ents map[uint32]*entRec, rels map[triple]*relRec, ba
 			bad("cache holds relation %s in the outgoing list of %d with another status", tr, tr.From)
 		}
 	}
+}
+
+// sameEntity reports whether the cache's public form of an entity shows
+// record rec as it stands.
+func sameEntity(e *Entity, rec *entRec) bool {
+	return e.ID == rec.ID && e.Key == rec.Key && e.Kind == rec.Kind && e.Name == rec.Name &&
+		e.Description == rec.Description && e.RecordedAt.Equal(rec.Recorded) &&
+		slices.Equal(e.Aliases, rec.Aliases) && slices.Equal(e.Attributes, rec.Attributes) &&
+		slices.EqualFunc(e.dated, rec.Dated, func(a, b aliasRec) bool {
+			return a.Name == b.Name && a.From == b.From && a.To == b.To && len(a.Evidence) == len(b.Evidence)
+		})
 }
