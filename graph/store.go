@@ -64,6 +64,12 @@ type Store struct {
 	// name names the store in messages (where).
 	name  string
 	chunk int // Options.ImportChunk
+	// shared is set when other processes write the engine (it notifies of
+	// their commits); such a store keeps no cache file.
+	shared bool
+	// fromCacheFile is set when open read the cache from the cache file
+	// (cachefile.go) instead of the store.
+	fromCacheFile bool
 	// head is the commit counter (meta "head") the cache reflects; a commit
 	// that finds another in storage lost a race with another process, which
 	// the store catches up with and retries. Guarded by wmu.
@@ -142,6 +148,9 @@ func openEngine(ctx context.Context, e kv.Engine, dir string, o *Options) (*Stor
 	s := &Store{kv: newJournaled(e, base), log: o.Logger, now: o.Now, dir: dir, base: base, stop: stop, name: "the in-memory store", chunk: max(o.ImportChunk, 0)}
 	if d, ok := e.(kv.Describer); ok {
 		s.name = d.Describe()
+	}
+	if n, ok := e.(kv.Notifier); ok && n.Changed() != nil {
+		s.shared = true
 	}
 	if err := s.init(ctx); err != nil {
 		stop()
@@ -255,6 +264,10 @@ func (s *Store) rebuild(ctx context.Context) error {
 		}
 		if nextSeq, err = readNextSeq(r); err != nil {
 			return fmt.Errorf("read change log: %w", err)
+		}
+		if fg := s.takeCacheFile(cacheStamp{head: head, nextSeq: nextSeq, counts: cnt}); fg != nil {
+			g = fg
+			return nil
 		}
 		if err := r.scan(family(pEntity), nil, false, func(k, v []byte) (bool, error) {
 			n, ok := parseEntityKey(k)
@@ -371,6 +384,7 @@ func (s *Store) Close() error {
 	s.cur = nil
 	s.vmu.Unlock()
 	if cur != nil {
+		s.saveCacheFile(cur.g)
 		cur.release()
 	}
 	s.stop()

@@ -1,0 +1,147 @@
+package graph
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// cacheFileStore opens dir, failing t on error; the store is closed when t
+// ends unless the test closed it.
+func cacheFileStore(t *testing.T, dir string) *Store {
+	t.Helper()
+	s, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// cacheAnswers is what the tests compare between a store opened from its
+// cache file and one that read its records: lineage both ways from a few
+// entities, and the counts.
+func cacheAnswers(t *testing.T, s *Store) []any {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []any{c}
+	for _, ref := range []string{"e-0", "e-3", "e-10", "Alias 5"} {
+		for _, dir := range []LineageDirection{Downstream, Upstream} {
+			h, err := s.Lineage(ctx, ref, LineageOptions{Direction: dir, Paths: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, h)
+		}
+	}
+	p, err := s.Paths(ctx, "e-1", "e-2", PathOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, p)
+}
+
+func TestCacheFileReopen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	file := filepath.Join(dir, cacheFileName)
+	s := cacheFileStore(t, dir)
+	if _, err := s.Import(ctx, importBatch(3, 60, 300)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MergeEntities(ctx, "e-1", "e-4"); err != nil {
+		t.Fatal(err)
+	}
+	want := cacheAnswers(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(file); err != nil {
+		t.Fatalf("Close wrote no cache file: %v", err)
+	}
+
+	s = cacheFileStore(t, dir)
+	if !s.fromCacheFile {
+		t.Fatal("Open read the store, not the cache file a clean Close left")
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("the cache file is still there after Open: %v", err)
+	}
+	verifyClean(t, s)
+	if got := cacheAnswers(t, s); !reflect.DeepEqual(got, want) {
+		t.Fatal("answers differ after opening from the cache file")
+	}
+	// Writes after an open from the file, then a second round trip.
+	if _, err := s.AddStatement(ctx, StatementInput{Type: TrainedOn, From: "e-7", To: "e-8", Status: Confirmed}); err != nil {
+		t.Fatal(err)
+	}
+	want = cacheAnswers(t, s)
+	s.Close()
+	s = cacheFileStore(t, dir)
+	if !s.fromCacheFile {
+		t.Fatal("the second Open did not use the cache file")
+	}
+	verifyClean(t, s)
+	if got := cacheAnswers(t, s); !reflect.DeepEqual(got, want) {
+		t.Fatal("answers differ after the second open from the cache file")
+	}
+}
+
+// A cache file that does not describe the store (older than its last
+// commit, damaged, cut short) is not used: the store is read instead.
+func TestCacheFileNotUsedWhenStaleOrDamaged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	file := filepath.Join(dir, cacheFileName)
+	s := cacheFileStore(t, dir)
+	if _, err := s.Import(ctx, importBatch(5, 40, 200)); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	old, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = cacheFileStore(t, dir)
+	if _, err := s.AddStatement(ctx, StatementInput{Type: TrainedOn, From: "e-1", To: "e-2", Status: Asserted}); err != nil {
+		t.Fatal(err)
+	}
+	want := cacheAnswers(t, s)
+	s.Close()
+	cur, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipped := append([]byte(nil), cur...)
+	flipped[len(flipped)/2] ^= 0x40
+	for name, b := range map[string][]byte{
+		"older than the store": old,
+		"a byte changed":       flipped,
+		"cut short":            cur[:len(cur)/3],
+		"empty":                nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(file, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := cacheFileStore(t, dir)
+			if s.fromCacheFile {
+				t.Fatal("Open used a cache file that does not describe the store")
+			}
+			if _, err := os.Stat(file); !os.IsNotExist(err) {
+				t.Fatalf("the unused cache file is still there: %v", err)
+			}
+			verifyClean(t, s)
+			if got := cacheAnswers(t, s); !reflect.DeepEqual(got, want) {
+				t.Fatal("answers differ")
+			}
+			s.Close()
+		})
+	}
+}
