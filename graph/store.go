@@ -123,6 +123,9 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.InMemory {
+		dir = "" // nothing of an in-memory store lives in a directory
+	}
 	return openEngine(context.Background(), e, dir, &o)
 }
 
@@ -159,9 +162,9 @@ func openEngine(ctx context.Context, e kv.Engine, dir string, o *Options) (*Stor
 	}
 	fctx, unfollow := context.WithCancel(base)
 	s.unfollow = unfollow
-	if n, ok := e.(kv.Notifier); ok && n.Changed() != nil {
+	if s.shared {
 		s.follow.Add(1)
-		go s.followOthers(fctx, n, cmp.Or(o.Follow, 500*time.Millisecond))
+		go s.followOthers(fctx, e.(kv.Notifier), cmp.Or(o.Follow, 500*time.Millisecond))
 	}
 	return s, nil
 }
