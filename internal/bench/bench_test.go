@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -185,6 +186,28 @@ func TestLoadFileStopsAtTheRSSCap(t *testing.T) {
 	var capped *rssCapError
 	if !errors.As(err, &capped) || rss != 0.01 || !strings.Contains(err.Error(), "passed the cap of 0 MiB") {
 		t.Fatalf("measureLoadFile under a cap of 0.01 MiB: rss %v, %v; want it stopped at the cap", rss, err)
+	}
+}
+
+// TestLoadFilePeakIsTheChilds holds 256 MiB in the test process while a
+// small child runs: the peak reported is the child's own, not the memory of
+// the process that started it (which the child's ru_maxrss would count).
+func TestLoadFilePeakIsTheChilds(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "whosedata")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\nexec sleep 0.5\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	held := make([]byte, 256<<20)
+	for i := range held {
+		held[i] = 1
+	}
+	_, rss, err := measureLoadFile(context.Background(), bin, t.TempDir(), "graph.jsonl", 0)
+	runtime.KeepAlive(held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rss <= 0 || rss > 64 {
+		t.Fatalf("peak RSS of `sleep 0.5` reported as %.1f MiB; want its own few MiB", rss)
 	}
 }
 

@@ -149,11 +149,14 @@ func measureOpen(ctx context.Context, binary, dataDir, seed string, reps int) (s
 }
 
 // measureLoadFile runs `binary load --data dataDir file` and returns its
-// duration and the child's peak RSS in MiB (from its resource usage), or an
-// error with the child's output if it fails. The child's RSS is watched
-// while it runs: past capMiB (0: no cap) it is killed and the error is an
-// *rssCapError, so that a load too large for the machine stops before the
-// kernel has to choose what to kill.
+// duration and the child's peak RSS in MiB, or an error with the child's
+// output if it fails. The peak is the child's VmHWM, read every 20 ms while
+// it runs: its resource usage (ru_maxrss) will not do, since Linux starts a
+// child's count from the memory of the process that started it (the
+// benchmark, holding a whole graph) when the child calls exec. Past capMiB
+// (0: no cap) the child is killed and the error is an *rssCapError, so that
+// a load too large for the machine stops before the kernel has to choose
+// what to kill.
 func measureLoadFile(ctx context.Context, binary, dataDir, file string, capMiB float64) (time.Duration, float64, error) {
 	cmd := exec.CommandContext(ctx, binary, "load", "--data", dataDir, file)
 	var out bytes.Buffer
@@ -163,21 +166,24 @@ func measureLoadFile(ctx context.Context, binary, dataDir, file string, capMiB f
 		return 0, 0, fmt.Errorf("%s load %s: %w", binary, file, err)
 	}
 	var capped *rssCapError
+	var peak float64 // the largest VmHWM read
 	done := make(chan struct{})
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		if capMiB <= 0 {
-			return
-		}
-		tick := time.NewTicker(250 * time.Millisecond)
+		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {
 			case <-done:
 				return
 			case <-tick.C:
-				if rss, err := peakRSSMiB(cmd.Process.Pid); err == nil && rss > capMiB {
+				rss, err := peakRSSMiB(cmd.Process.Pid)
+				if err != nil {
+					continue // it is exiting
+				}
+				peak = max(peak, rss)
+				if capMiB > 0 && rss > capMiB {
 					capped = &rssCapError{capMiB: capMiB, after: time.Since(t)}
 					cmd.Process.Kill()
 					return
@@ -195,11 +201,10 @@ func measureLoadFile(ctx context.Context, binary, dataDir, file string, capMiB f
 	if err != nil {
 		return 0, 0, fmt.Errorf("%s load %s: %w\n%s", binary, file, err, tail(out.String(), 2048))
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0, 0, fmt.Errorf("%s load: no resource usage on this system", binary)
+	if peak == 0 {
+		return 0, 0, fmt.Errorf("%s load %s ended before its memory could be read (%s)", binary, file, el.Round(time.Millisecond))
 	}
-	return el, float64(ru.Maxrss) / 1024, nil // Maxrss is in KiB on Linux
+	return el, peak, nil
 }
 
 // rssCapError is measureLoadFile's error when it stopped the child at the
