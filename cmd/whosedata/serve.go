@@ -65,9 +65,9 @@ type serveOptions struct {
 // defaultMemoryLimit is serve's soft limit on the Go runtime's memory: the
 // garbage collector works harder as the heap nears it, instead of letting it
 // grow to twice what is live. It suits graphs up to about a million
-// statements (about 200 MiB in memory); a larger graph still works, with the
-// collector running more often, and serve warns at start when the graph
-// needs most of the limit. GOMEMLIMIT, when set, wins.
+// statements (about 130 MiB in memory); for a larger graph serve raises it
+// after open (graphMemoryLimit), unless --memory-limit or GOMEMLIMIT sets
+// one, and warns at start when a set limit is mostly taken by the graph.
 const defaultMemoryLimit = 224 << 20
 
 func serveCommand() *command {
@@ -100,7 +100,7 @@ func serveCommand() *command {
 	c.fs.IntVar(&o.maxCost, "max-cost", schema.DefaultMaxCost, "budget of one request in objects: list items at their bound, 100 per walk, 1 per 100 entities or relations a scan counts")
 	c.fs.Var(&o.maxResponse, "max-response", "largest response `size` in JSON bytes; a larger one stops with LIMIT_EXCEEDED")
 	c.fs.DurationVar(&o.timeout, "timeout", server.DefaultRequestTimeout, "time limit of one GraphQL request (its response must be written within 2s more)")
-	c.fs.Var(&o.memLimit, "memory-limit", "soft limit on the server's Go memory `size`, e.g. 512MiB; the collector works harder near it (default 224MiB; $GOMEMLIMIT wins)")
+	c.fs.Var(&o.memLimit, "memory-limit", "soft limit on the server's Go memory `size`, e.g. 512MiB; the collector works harder near it (default 224MiB, or for a larger graph its heap after open plus a quarter and 64MiB; $GOMEMLIMIT wins)")
 	c.fs.IntVar(&o.maxDepth, "max-depth", defaultMaxDepth, "deepest query nesting accepted")
 	c.run = func(ctx context.Context, e *env, args []string) error { return runServe(ctx, e, c.g, o, args) }
 	return c
@@ -129,7 +129,16 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 		o.token = e.getenv(envToken)
 	}
 	log := g.logger(e, slog.LevelInfo)
-	if e.getenv("GOMEMLIMIT") == "" {
+	// With neither GOMEMLIMIT nor --memory-limit, the limit follows the
+	// graph (see graphMemoryLimit), which is not known until it is open:
+	// meanwhile the collector runs at half the heap's growth, so that the
+	// records decoded on the way are not left to pile up.
+	adaptive := e.getenv("GOMEMLIMIT") == "" && !flagSet(g.fs, "memory-limit")
+	gcPercent := 0
+	switch {
+	case adaptive:
+		gcPercent = debug.SetGCPercent(50)
+	case e.getenv("GOMEMLIMIT") == "":
 		debug.SetMemoryLimit(int64(o.memLimit))
 	}
 
@@ -145,7 +154,14 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 		}
 	}
 
-	warnMemoryLimit(log)
+	if adaptive {
+		debug.SetGCPercent(gcPercent)
+		limit := graphMemoryLimit(int64(o.memLimit))
+		debug.SetMemoryLimit(limit)
+		log.Info("memory limit", "limit_mib", limit>>20)
+	} else {
+		warnMemoryLimit(log)
+	}
 
 	pubs, err := fixtures.LoadPublishers()
 	if err != nil {
@@ -216,6 +232,17 @@ func runServe(ctx context.Context, e *env, g *globalFlags, o *serveOptions, args
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// graphMemoryLimit is serve's soft memory limit when none is given: the
+// default, or for a graph that needs more, its heap after open plus a
+// quarter and 64 MiB for the requests, so that the collector keeps a large
+// server near its working size without running all the time.
+func graphMemoryLimit(def int64) int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return max(def, int64(ms.HeapAlloc)+int64(ms.HeapAlloc)/4+64<<20)
 }
 
 // warnMemoryLimit tells the operator when the graph alone nearly fills the
