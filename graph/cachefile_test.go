@@ -47,6 +47,25 @@ func cacheAnswers(t *testing.T, s *Store) []any {
 	return append(out, p)
 }
 
+// reopenAndCompare opens dir and checks that open used its cache file or
+// not, as fromFile says; that the file is gone either way; that Verify
+// passes; and that the answers are want.
+func reopenAndCompare(t *testing.T, dir string, fromFile bool, want []any) *Store {
+	t.Helper()
+	s := cacheFileStore(t, dir)
+	if s.fromCacheFile != fromFile {
+		t.Fatalf("Open read the cache file: %v, want %v", s.fromCacheFile, fromFile)
+	}
+	if _, err := os.Stat(filepath.Join(dir, cacheFileName)); !os.IsNotExist(err) {
+		t.Fatalf("the cache file is still there after Open: %v", err)
+	}
+	verifyClean(t, s)
+	if got := cacheAnswers(t, s); !reflect.DeepEqual(got, want) {
+		t.Fatal("answers differ after reopening")
+	}
+	return s
+}
+
 func TestCacheFileReopen(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -66,31 +85,14 @@ func TestCacheFileReopen(t *testing.T) {
 		t.Fatalf("Close wrote no cache file: %v", err)
 	}
 
-	s = cacheFileStore(t, dir)
-	if !s.fromCacheFile {
-		t.Fatal("Open read the store, not the cache file a clean Close left")
-	}
-	if _, err := os.Stat(file); !os.IsNotExist(err) {
-		t.Fatalf("the cache file is still there after Open: %v", err)
-	}
-	verifyClean(t, s)
-	if got := cacheAnswers(t, s); !reflect.DeepEqual(got, want) {
-		t.Fatal("answers differ after opening from the cache file")
-	}
+	s = reopenAndCompare(t, dir, true, want)
 	// Writes after an open from the file, then a second round trip.
 	if _, err := s.AddStatement(ctx, StatementInput{Type: TrainedOn, From: "e-7", To: "e-8", Status: Confirmed}); err != nil {
 		t.Fatal(err)
 	}
 	want = cacheAnswers(t, s)
 	s.Close()
-	s = cacheFileStore(t, dir)
-	if !s.fromCacheFile {
-		t.Fatal("the second Open did not use the cache file")
-	}
-	verifyClean(t, s)
-	if got := cacheAnswers(t, s); !reflect.DeepEqual(got, want) {
-		t.Fatal("answers differ after the second open from the cache file")
-	}
+	reopenAndCompare(t, dir, true, want)
 }
 
 // A cache file that does not describe the store (older than its last
@@ -130,18 +132,7 @@ func TestCacheFileNotUsedWhenStaleOrDamaged(t *testing.T) {
 			if err := os.WriteFile(file, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			s := cacheFileStore(t, dir)
-			if s.fromCacheFile {
-				t.Fatal("Open used a cache file that does not describe the store")
-			}
-			if _, err := os.Stat(file); !os.IsNotExist(err) {
-				t.Fatalf("the unused cache file is still there: %v", err)
-			}
-			verifyClean(t, s)
-			if got := cacheAnswers(t, s); !reflect.DeepEqual(got, want) {
-				t.Fatal("answers differ")
-			}
-			s.Close()
+			reopenAndCompare(t, dir, false, want).Close()
 		})
 	}
 }
