@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Batch is many entities and statements written at once, all or nothing.
@@ -161,6 +164,11 @@ type importer struct {
 	events []importEvents
 	known  knownRefs // set for the statements
 	counts counts    // the store's counters before the import, which an undo restores
+	// Into a fresh store: the entity ids the written chunks stored, and
+	// whether any statement of the input gave its own id (see wtx.prior
+	// and wtx.derivedIDs).
+	ids      map[uuid.UUID]uint32
+	givenIDs bool
 }
 
 // importEvents are the events of one entity, applied after every entity.
@@ -177,6 +185,14 @@ func (im *importer) begin() {
 	im.t = newWtx(im.s, r, im.g)
 	im.t.now = im.now
 	im.t.known = im.known
+	// Under the writer lock of a store no other process writes, the cache
+	// version holds what the snapshot does; a fresh store holds only what
+	// the written chunks did.
+	im.t.cached = im.stager != nil
+	if im.fresh {
+		im.t.prior = im.ids
+		im.t.derivedIDs = !im.givenIDs
+	}
 	im.done = done
 	im.items = 0
 }
@@ -257,6 +273,9 @@ func (im *importer) run(src Stream) error {
 	return src.Statements(func(in StatementInput) error {
 		idx := i
 		i++
+		if in.ID != uuid.Nil {
+			im.givenIDs, im.t.derivedIDs = true, false
+		}
 		_, added, err := im.t.addStatement("", in)
 		if errors.Is(err, errRetractedAgain) {
 			// The input says what the store has since retracted:
@@ -306,6 +325,12 @@ func (im *importer) flush() error {
 	}
 	if err := im.stage.apply(im.ctx, ops); err != nil {
 		return im.s.stageFailed(err)
+	}
+	if im.fresh && len(im.t.ids) > 0 {
+		if im.ids == nil {
+			im.ids = make(map[uuid.UUID]uint32, len(im.t.ids))
+		}
+		maps.Copy(im.ids, im.t.ids)
 	}
 	im.advance()
 	im.done()

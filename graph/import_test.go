@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // importBatch is a small graph with every kind of item an import writes:
@@ -521,5 +523,41 @@ func TestItemErrorField(t *testing.T) {
 				t.Errorf("Field %q; want %q (error %v)", ie.Field, c.field, err)
 			}
 		})
+	}
+}
+
+// TestImportGivenIDTakenOnAnotherRelation: a statement whose input gives
+// the id another statement of the same import derives on a different
+// relation is refused, whichever comes first and whichever chunk each
+// lands in (a fresh import skips the look-up only while every id was
+// derived), and the import leaves the store empty.
+func TestImportGivenIDTakenOnAnotherRelation(t *testing.T) {
+	ctx := context.Background()
+	derived := StatementInput{Type: TrainedOn, From: "a", To: "c", Status: Asserted}
+	id := statementID(relationID(EntityID("a"), TrainedOn, EntityID("c")), derived, uuid.Nil, uuid.Nil, nil)
+	given := StatementInput{ID: id, Type: TrainedOn, From: "a", To: "b", Status: Alleged}
+	ents := []EntityInput{{Key: "a", Kind: Model, Name: "A"}, {Key: "b", Kind: Dataset, Name: "B"}, {Key: "c", Kind: Dataset, Name: "C"}}
+	for _, order := range [][]StatementInput{{given, derived}, {derived, given}} {
+		for _, chunk := range []int{0, 2, 4} {
+			t.Run(fmt.Sprintf("given-first=%v/chunk=%d", order[0].ID != uuid.Nil, chunk), func(t *testing.T) {
+				s := openChunked(t, t.TempDir(), chunk)
+				_, err := s.Import(ctx, &Batch{Entities: ents, Statements: order})
+				if !errors.Is(err, ErrConflict) {
+					t.Fatalf("import: got %v, want ErrConflict", err)
+				}
+				var ie *ItemError
+				if !errors.As(err, &ie) || ie.Section != "statements" || ie.Index != 1 {
+					t.Fatalf("import: got %v, want the error at statements[1]", err)
+				}
+				st, err := s.Stats(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Statements != 0 || st.Entities != 0 {
+					t.Fatalf("after the failed import the store holds %d entities and %d statements", st.Entities, st.Statements)
+				}
+				verifyClean(t, s)
+			})
+		}
 	}
 }

@@ -272,6 +272,23 @@ func (g *memGraph) fillEntity(n uint32, e *Entity) bool {
 	return true
 }
 
+// entRecord is the record of live entity n as the store holds it, built
+// from the cache (nil when n is not live). Its slices are the cache's,
+// shared: the caller clones before changing it.
+func (g *memGraph) entRecord(n uint32) *entRec {
+	k := g.kindOf(n)
+	if k == 0 {
+		return nil
+	}
+	m := g.ents.ref(int(n))
+	rec := &entRec{ID: m.id, Kind: k, Key: m.text[:m.keyEnd], Name: m.text[m.keyEnd:m.nameEnd],
+		Description: m.text[m.nameEnd:], Recorded: m.recordedAt()}
+	if m.more != nil {
+		rec.Aliases, rec.Attributes, rec.Dated = m.more.aliases, m.more.attrs, m.more.dated
+	}
+	return rec
+}
+
 // recordedAt is when live entity n was recorded (zero: unknown or no such
 // entity), without building its Entity.
 func (g *memGraph) recordedAt(n uint32) (time.Time, bool) {

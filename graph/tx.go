@@ -42,6 +42,15 @@ type wtx struct {
 	relUpdated map[triple]bool
 	// known, when set, answers resolveKnown (an import's statements).
 	known knownRefs
+	// Set by an import into a store that held nothing (importer.begin):
+	// prior holds the entity ids its earlier chunks stored, which byID
+	// answers from instead of the store; cached says that g holds every
+	// entity the snapshot does, so records are built from it; derivedIDs
+	// says every stored statement id was derived from its content on its
+	// relation (no input gave one), which spares storeStatement a look-up.
+	prior      map[uuid.UUID]uint32
+	cached     bool
+	derivedIDs bool
 	// counts are the store's counters after this transaction, once ops
 	// made them; the store takes them when the commit succeeds.
 	counts counts
@@ -77,6 +86,13 @@ func (t *wtx) ent(n uint32) (*entRec, error) {
 	}
 	if t.fresh {
 		return nil, nil
+	}
+	if t.cached {
+		if rec := t.g.entRecord(n); rec != nil {
+			t.ents[n] = &entSlot{orig: rec, cur: rec.clone(), names: nameSet(rec)}
+			t.order = append(t.order, n)
+			return t.ents[n].cur, nil
+		}
 	}
 	v, ok, err := t.r.get(entityKey(n))
 	if err != nil || !ok {
@@ -233,6 +249,9 @@ func (t *wtx) byName(norm string) ([]uint32, error) {
 func (t *wtx) byID(id uuid.UUID) (uint32, error) {
 	if n, ok := t.ids[id]; ok || t.fresh {
 		return n, nil
+	}
+	if t.prior != nil {
+		return t.prior[id], nil
 	}
 	return readID(t.r, id)
 }

@@ -397,7 +397,7 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 	}
 	added := same == nil
 	if added {
-		if err := t.storeStatement(prefix, rel, relID, id, st, tr); err != nil {
+		if err := t.storeStatement(prefix, rel, relID, id, in.ID == uuid.Nil, st, tr); err != nil {
 			return triple{}, false, err
 		}
 		changed = true
@@ -488,15 +488,22 @@ func setRelationFields(rel *relRec, in StatementInput) bool {
 
 // storeStatement stores st, a new statement with id, on relation tr
 // (record rel, id relID) and logs the change.
-func (t *wtx) storeStatement(prefix string, rel *relRec, relID, id uuid.UUID, st *stmtRec, tr triple) error {
-	existing, err := t.stmt(id)
-	if err != nil {
-		return err
-	}
-	if existing != nil {
-		// The id is taken by a statement now on another relation (it moved
-		// in a merge): the same words said again are a new statement.
-		return fmt.Errorf("%w: %sstatement %s already exists on another relation", ErrConflict, prefix, id)
+func (t *wtx) storeStatement(prefix string, rel *relRec, relID, id uuid.UUID, derived bool, st *stmtRec, tr triple) error {
+	// An id derived from the content names its relation, so in a store
+	// whose every id was derived on its relation (a fresh import's, see
+	// wtx.derivedIDs) and nothing was merged (merges move statements) it
+	// cannot be on another one: there is nothing to look up.
+	if !derived || !t.derivedIDs || t.g.merged > 0 || t.merging {
+		existing, err := t.stmt(id)
+		if err != nil {
+			return err
+		}
+		if existing != nil {
+			// The id is taken by a statement now on another relation (it
+			// moved in a merge): the same words said again are a new
+			// statement.
+			return fmt.Errorf("%w: %sstatement %s already exists on another relation", ErrConflict, prefix, id)
+		}
 	}
 	st.Rel = tr
 	t.setStmt(id, st)
