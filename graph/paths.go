@@ -117,29 +117,39 @@ func (g *memGraph) paths(ctx context.Context, a, b uint32, opts PathOptions, rec
 	limit := int32(opts.MaxDepth)
 	sc := getScratch(g.size())
 	defer scratchPool.Put(sc)
-	neighbours := func(u uint32, fn func(slot int32, v uint32) bool) {
-		for _, list := range [2][]adj{g.outOf(u), g.inOf(u)} {
-			for _, a := range list {
-				if _, ok := f.adjStatus(g, a); ok && !fn(a.slot, a.other) {
-					return
+	// The enumeration steps only through entities within limit-1 of b, so
+	// the search stops there; a itself may be at limit, which its own
+	// edges tell without expanding the last (and largest) level.
+	sc.visit(b, 0, 0, -1)
+	frontier := []uint32{b}
+	for d := int32(0); d < limit-1 && len(frontier) > 0; d++ {
+		var next []uint32
+		for _, u := range frontier {
+			for _, list := range [2][]adj{g.outOf(u), g.inOf(u)} {
+				for _, e := range list {
+					if v := e.other; !sc.seen(v) {
+						if _, ok := f.adjStatus(g, e); ok {
+							sc.visit(v, d+1, 0, -1)
+							next = append(next, v)
+						}
+					}
 				}
 			}
 		}
-	}
-	sc.visit(b, 0, 0, -1)
-	frontier := []uint32{b}
-	for d := int32(0); d < limit && len(frontier) > 0; d++ {
-		var next []uint32
-		for _, u := range frontier {
-			neighbours(u, func(_ int32, v uint32) bool {
-				if !sc.seen(v) {
-					sc.visit(v, d+1, 0, -1)
-					next = append(next, v)
-				}
-				return true
-			})
-		}
 		frontier = next
+	}
+	if !sc.seen(a) && limit > 0 {
+	next:
+		for _, list := range [2][]adj{g.outOf(a), g.inOf(a)} {
+			for _, e := range list {
+				if v := e.other; sc.seen(v) && sc.dist[v] == limit-1 {
+					if _, ok := f.adjStatus(g, e); ok {
+						sc.visit(a, limit, 0, -1)
+						break next
+					}
+				}
+			}
+		}
 	}
 	if !sc.seen(a) {
 		return nil, ctx.Err()

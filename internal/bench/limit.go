@@ -237,7 +237,10 @@ func (g *limitGraph) paths(a, b int32, maxDepth, k int) pathsAnswer {
 	usable := func(c *csr, i int32) bool { return graph.ClaimStatus(c.status[i]) >= graph.Denied }
 	sc.stamp[b], sc.dist[b] = sc.gen, 0
 	frontier := []int32{b}
-	for d := int32(0); d < int32(maxDepth) && len(frontier) > 0; d++ {
+	// Distances up to maxDepth-1 are all the enumeration uses; a itself may
+	// be at maxDepth, which its own edges tell.
+	limit := int32(maxDepth)
+	for d := int32(0); d < limit-1 && len(frontier) > 0; d++ {
 		var next []int32
 		for _, u := range frontier {
 			for _, c := range [2]*csr{&g.out, &g.in} {
@@ -250,6 +253,17 @@ func (g *limitGraph) paths(a, b int32, maxDepth, k int) pathsAnswer {
 			}
 		}
 		frontier = next
+	}
+	if sc.stamp[a] != sc.gen && limit > 0 {
+	next:
+		for _, c := range [2]*csr{&g.out, &g.in} {
+			for i := c.off[a]; i < c.off[a+1]; i++ {
+				if v := c.other[i]; usable(c, i) && sc.stamp[v] == sc.gen && sc.dist[v] == limit-1 {
+					sc.stamp[a], sc.dist[a] = sc.gen, limit
+					break next
+				}
+			}
+		}
 	}
 	var ans pathsAnswer
 	if sc.stamp[a] != sc.gen {
