@@ -153,8 +153,8 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 		if err != nil {
 			return err
 		}
-		paths = make([][]triple, len(refs))
 		if opts.Paths {
+			paths = make([][]triple, len(refs))
 			for i, h := range refs {
 				paths[i] = g.pathTo(sc, h)
 			}
@@ -175,6 +175,10 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 				}
 			}
 			hit := LineageHit{Entity: e, Depth: int(h.depth), Status: h.status}
+			if paths == nil {
+				out = append(out, hit)
+				continue
+			}
 			for _, tr := range paths[i] {
 				rel, err := x.relation(tr, true)
 				if err != nil {
