@@ -568,27 +568,38 @@ func (r *run) lineage(ctx context.Context, store *graph.Store, lg *limitGraph, p
 			return fmt.Errorf("%s: seed %s: whosedata and limit disagree: %s", name, seed, diff)
 		}
 	}
-	// More rounds, while the rounds so far took less than the budget. The
-	// profile covers them (one more, untimed, when there is none), not the
-	// first, which also runs the limit.
-	rounds := r.rounds(wd.total)
+	// More rounds, while the rounds so far took less than the budget, each
+	// system its own number; whosedata and the limit take turns seed by
+	// seed, so that a noisy neighbour slows both alike. The profile covers
+	// them (one more round, untimed, when there is none), not the first.
+	rounds, limRounds := r.rounds(wd.total), r.rounds(lim.total)
 	profile := map[bool]string{true: r.cfg.ProfileDir}[name == "lineage_down"]
 	extra := rounds - 1
 	if profile != "" && extra == 0 {
 		extra = 1
 	}
 	err := profiled(profile, name, func() error {
-		for round := 1; round <= extra; round++ {
+		for round := 1; round <= max(extra, limRounds-1); round++ {
 			for i, seed := range seeds {
-				t := time.Now()
-				h, err := store.Lineage(ctx, seed, q.options())
-				if err != nil {
-					return fmt.Errorf("whosedata %s of %s: %w", name, seed, err)
+				if round <= extra {
+					t := time.Now()
+					h, err := store.Lineage(ctx, seed, q.options())
+					if err != nil {
+						return fmt.Errorf("whosedata %s of %s: %w", name, seed, err)
+					}
+					el := time.Since(t)
+					if round < rounds {
+						wd.add(el, len(h))
+						perSeed[i] += el
+					}
 				}
-				el := time.Since(t)
-				if round < rounds {
-					wd.add(el, len(h))
-					perSeed[i] += el
+				if round < limRounds {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					t := time.Now()
+					h := lg.lineage(d.index[seed], q)
+					lim.add(time.Since(t), len(h))
 				}
 			}
 		}
@@ -598,17 +609,6 @@ func (r *run) lineage(ctx context.Context, store *graph.Store, lg *limitGraph, p
 		return err
 	}
 	r.add(wd.result(name, SystemWhosedata))
-	for range r.rounds(lim.total) - 1 {
-		for _, seed := range seeds {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			n := d.index[seed]
-			t := time.Now()
-			h := lg.lineage(n, q)
-			lim.add(time.Since(t), len(h))
-		}
-	}
 	r.add(lim.result(name, SystemLimit))
 
 	for _, p := range peers {

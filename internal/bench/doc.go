@@ -58,7 +58,9 @@
 // answer (lineage answers are compared as sets of (entity key, depth,
 // status) with the limit's); further rounds, up to three, run only while
 // the rounds fit in the budget (--pg-budget), so a 10M run is not three
-// rounds of minute-long hub walks. The SQL peers' walks are checked as they
+// rounds of minute-long hub walks. In lineage whosedata and the limit take
+// turns seed by seed in every round, so a noisy machine slows both alike
+// and their ratio holds. The SQL peers' walks are checked as they
 // are timed, within the same budget. Paths are compared by the lengths of the paths found, since
 // equally short paths may be chosen differently. load_file is checked by
 // the loaded store's counts.
