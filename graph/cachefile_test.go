@@ -44,8 +44,18 @@ func cacheAnswers(t *testing.T, s *Store) []any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(out, p)
+	// An entity found by a dated alias, with its names over time.
+	e, err := s.Entity(ctx, "Old Two")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, p, e, e.Names())
 }
+
+// datedName gives e-2 of importBatch a former name with dates and evidence.
+var datedName = EntityInput{Key: "e-2", Kind: Model, Name: "Entity 2", Description: "word2 scraping item 2",
+	Names: []AliasInput{{Name: "Old Two", ValidFrom: MustParseDate("2019"), ValidTo: MustParseDate("2021-06"),
+		Evidence: []EvidenceInput{{URL: "https://example.org/rename", Quote: "renamed"}}}}}
 
 // reopenAndCompare opens dir and checks that open used its cache file or
 // not, as fromFile says; that the file is gone either way; that Verify
@@ -71,7 +81,10 @@ func TestCacheFileReopen(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, cacheFileName)
 	s := cacheFileStore(t, dir)
-	if _, err := s.Import(ctx, importBatch(3, 60, 300)); err != nil {
+	// Cached entities must keep their names over time too.
+	b := importBatch(3, 60, 300)
+	b.Entities = append(b.Entities, datedName)
+	if _, err := s.Import(ctx, b); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.MergeEntities(ctx, "e-1", "e-4"); err != nil {
@@ -102,7 +115,9 @@ func TestCacheFileNotUsedWhenStaleOrDamaged(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, cacheFileName)
 	s := cacheFileStore(t, dir)
-	if _, err := s.Import(ctx, importBatch(5, 40, 200)); err != nil {
+	b := importBatch(5, 40, 200)
+	b.Entities = append(b.Entities, datedName)
+	if _, err := s.Import(ctx, b); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
