@@ -169,6 +169,12 @@ type importer struct {
 	// and wtx.derivedIDs).
 	ids      map[uuid.UUID]uint32
 	givenIDs bool
+	// Statement chunks are pipelined: each is written in the background
+	// while the next is built (flush), and writing receives the outcome
+	// of the one in flight, nil when none is.
+	pipelined bool
+	mixed     bool // the current chunk holds entities or events too: written in the foreground
+	writing   chan error
 }
 
 // importEvents are the events of one entity, applied after every entity.
@@ -266,7 +272,11 @@ func (im *importer) run(src Stream) error {
 	}
 	im.events = nil
 	// Statements change no entity: what their references resolve to holds
-	// for every chunk from here on.
+	// for every chunk from here on, and a chunk of statements only reads
+	// relations and statements of the one before it (wtx.prev), so from
+	// here on each chunk is written while the next is built, but the one
+	// that also holds entities or events.
+	im.pipelined, im.mixed = im.stager != nil, im.items > 0
 	im.known = knownRefs{}
 	im.t.known = im.known
 	i = 0
@@ -314,6 +324,12 @@ func (im *importer) flush() error {
 	if err := im.ctx.Err(); err != nil {
 		return err
 	}
+	// The chunk before must be on disk before this one is written, and
+	// before the next chunk's snapshot is taken: that snapshot and this
+	// chunk (as the next one's prev) then show everything written.
+	if err := im.settle(); err != nil {
+		return err
+	}
 	im.countRelations()
 	ops := im.t.ops()
 	if im.stage == nil {
@@ -323,8 +339,15 @@ func (im *importer) flush() error {
 		}
 		im.stage = st
 	}
-	if err := im.stage.apply(im.ctx, ops); err != nil {
-		return im.s.stageFailed(err)
+	async := im.pipelined && !im.mixed
+	im.mixed = false
+	if !async {
+		if err := im.stage.apply(im.ctx, ops); err != nil {
+			return im.s.stageFailed(err)
+		}
+	} else {
+		im.writing = make(chan error, 1)
+		go func(st *stage, ctx context.Context, done chan<- error) { done <- st.apply(ctx, ops) }(im.stage, im.ctx, im.writing)
 	}
 	if im.fresh && len(im.t.ids) > 0 {
 		if im.ids == nil {
@@ -332,9 +355,28 @@ func (im *importer) flush() error {
 		}
 		maps.Copy(im.ids, im.t.ids)
 	}
+	prev := im.t
+	prev.prev = nil
 	im.advance()
 	im.done()
 	im.begin()
+	if async {
+		im.t.prev = prev
+	}
+	return nil
+}
+
+// settle waits for the chunk being written in the background, if any, and
+// returns its error.
+func (im *importer) settle() error {
+	if im.writing == nil {
+		return nil
+	}
+	err := <-im.writing
+	im.writing = nil
+	if err != nil {
+		return im.s.stageFailed(err)
+	}
 	return nil
 }
 
@@ -350,7 +392,11 @@ func (im *importer) finish() error {
 	if err := im.ctx.Err(); err != nil {
 		return err
 	}
+	if err := im.settle(); err != nil {
+		return err
+	}
 	s, t := im.s, im.t
+	t.prev = nil
 	im.countRelations()
 	ops := t.ops()
 	if im.stage == nil {
@@ -395,6 +441,11 @@ func (im *importer) finish() error {
 // fail releases the import's snapshot and undoes what its chunks wrote.
 // An undo that fails leaves the store read-only: open finishes it.
 func (im *importer) fail() {
+	if im.writing != nil {
+		// The chunk in flight is written whole, then undone with the rest.
+		<-im.writing
+		im.writing = nil
+	}
 	if im.done != nil {
 		im.done()
 		im.done = nil

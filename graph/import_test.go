@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/whosedata/whosedata/graph/kv"
 )
 
 // importBatch is a small graph with every kind of item an import writes:
@@ -555,6 +557,72 @@ func TestImportGivenIDTakenOnAnotherRelation(t *testing.T) {
 				}
 				if st.Statements != 0 || st.Entities != 0 {
 					t.Fatalf("after the failed import the store holds %d entities and %d statements", st.Entities, st.Statements)
+				}
+				verifyClean(t, s)
+			})
+		}
+	}
+}
+
+// halfFailingEngine is Badger in memory whose failAt-th WriteBatch writes
+// half of its ops and then fails, as a full disk or an I/O error would.
+type halfFailingEngine struct {
+	*badgerEngine
+	calls, failAt int
+}
+
+var errInjected = errors.New("injected write failure")
+
+func (e *halfFailingEngine) WriteBatch(ctx context.Context, ops []kv.Op) error {
+	if e.calls++; e.calls != e.failAt {
+		return e.badgerEngine.WriteBatch(ctx, ops)
+	}
+	if err := e.badgerEngine.WriteBatch(ctx, ops[:len(ops)/2]); err != nil {
+		return err
+	}
+	return errInjected
+}
+
+// TestStagedImportWriteFailure fails one chunk's write half way, early
+// (among the entities) and late (among statements, which are written in
+// the background while the next chunk is built): the import returns the
+// write's error, the store is as before it, and the next import works.
+func TestStagedImportWriteFailure(t *testing.T) {
+	ctx := context.Background()
+	for _, holding := range []bool{false, true} {
+		for _, failAt := range []int{2, 12, 30} {
+			t.Run(fmt.Sprintf("holding=%v/write=%d", holding, failAt), func(t *testing.T) {
+				be, err := openBadger("", true, false, quietLog())
+				if err != nil {
+					t.Fatal(err)
+				}
+				e := &halfFailingEngine{badgerEngine: be}
+				s, err := openEngine(ctx, e, "", &Options{Now: fixedClock(), ImportChunk: 5, Logger: quietLog()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				if holding {
+					if _, err := s.Import(ctx, importBatch(8, 10, 20)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				before := dumpStore(t, s)
+				e.calls, e.failAt = 0, failAt
+				b := importBatch(9, 20, 200)
+				if _, err := s.Import(ctx, b); !errors.Is(err, errInjected) {
+					t.Fatalf("import: %v; want the injected failure", err)
+				}
+				if e.calls < failAt {
+					t.Fatalf("the import made %d writes; the test meant to fail the %dth", e.calls, failAt)
+				}
+				if !bytes.Equal(before, dumpStore(t, s)) {
+					t.Error("a failed import changed the store")
+				}
+				verifyClean(t, s)
+				e.failAt = -1
+				if _, err := s.Import(ctx, b); err != nil {
+					t.Fatalf("the import after the failed one: %v", err)
 				}
 				verifyClean(t, s)
 			})

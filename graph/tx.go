@@ -51,6 +51,11 @@ type wtx struct {
 	prior      map[uuid.UUID]uint32
 	cached     bool
 	derivedIDs bool
+	// prev is the chunk before this one of an import's statements, still
+	// being written while this one is built (importer.flush): the snapshot
+	// may not show it yet, so its relations and statements are read from
+	// it first. It changed no entity, name or id. Its maps are only read.
+	prev *wtx
 	// counts are the store's counters after this transaction, once ops
 	// made them; the store takes them when the commit succeeds.
 	counts counts
@@ -385,6 +390,16 @@ func (t *wtx) rel(tr triple) (*relRec, error) {
 		t.rels[tr] = &relSlot{}
 		return nil, nil
 	}
+	if t.prev != nil {
+		if sl, ok := t.prev.rels[tr]; ok {
+			if sl.cur == nil {
+				t.rels[tr] = &relSlot{}
+				return nil, nil
+			}
+			t.rels[tr] = &relSlot{orig: sl.cur, cur: sl.cur.clone()}
+			return t.rels[tr].cur, nil
+		}
+	}
 	v, ok, err := t.r.get(relationKey(tr))
 	if err != nil || !ok {
 		if err == nil {
@@ -415,6 +430,16 @@ func (t *wtx) stmt(id uuid.UUID) (*stmtRec, error) {
 			return nil, nil
 		}
 		return sl.cur, nil
+	}
+	if t.prev != nil {
+		if sl, ok := t.prev.stmts[id]; ok {
+			if sl.cur == nil {
+				return nil, nil
+			}
+			c := *sl.cur
+			t.stmts[id] = &stmtSlot{orig: sl.cur, cur: &c}
+			return t.stmts[id].cur, nil
+		}
 	}
 	v, ok, err := t.r.get(statementKey(id))
 	if err != nil || !ok {
