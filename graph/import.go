@@ -172,6 +172,7 @@ type importer struct {
 	// Statement chunks are pipelined: each is written in the background
 	// while the next is built (flush), and writing receives the outcome
 	// of the one in flight, nil when none is.
+	building  bool // g is the import's own version, not yet sealed (advance)
 	pipelined bool
 	mixed     bool // the current chunk holds entities or events too: written in the foreground
 	writing   chan error
@@ -380,11 +381,16 @@ func (im *importer) settle() error {
 	return nil
 }
 
-// advance applies the current chunk, now written, to the next cache
-// version.
+// advance applies the current chunk, now written, to the cache version
+// the import builds: one version for every chunk, begun from the published
+// one by the first, so that a page or list is copied once per import, not
+// once per chunk (no reader sees the version before finish publishes it).
 func (im *importer) advance() {
+	if !im.building {
+		im.g, im.building = im.g.next(), true
+	}
 	// The next chunk counts on from this one's counters.
-	im.g = im.s.applied(im.g, im.t)
+	im.s.applyInto(im.g, im.t)
 }
 
 // finish writes the last chunk, commits, and publishes the new version.
@@ -434,6 +440,7 @@ func (im *importer) finish() error {
 	}
 	s.head++
 	im.advance()
+	im.g.seal()
 	s.publish(im.g)
 	return nil
 }

@@ -540,15 +540,21 @@ func (s *Store) updateLocked(ctx context.Context, fn func(t *wtx) error) error {
 // applied takes the counters of t, whose writes are now stored, and returns
 // the cache version after base with t's changes (sealed, not yet published).
 func (s *Store) applied(base *memGraph, t *wtx) *memGraph {
+	g := base.next()
+	s.applyInto(g, t)
+	g.seal()
+	return g
+}
+
+// applyInto applies committed transaction t to g, a version being built
+// (not sealed), and takes t's counters.
+func (s *Store) applyInto(g *memGraph, t *wtx) {
 	s.nextSeq = max(s.nextSeq, t.nextSeq)
 	s.counts = t.counts
-	g := base.next()
 	t.applyMem(g)
 	// The commit recorded things at t.now (its changes carry that time).
 	g.lastRec = max(g.lastRec, unixSec(t.now)+1)
 	g.compactStmts()
-	g.seal()
-	return g
 }
 
 // updateThen is update followed, still under the writer lock, by then: the
