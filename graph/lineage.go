@@ -245,22 +245,16 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 			}
 			if down {
 				if depth == 0 {
-					for _, a := range g.outOf(u) {
-						if a.typ.IsHolding() {
-							reach(a, u, true)
-						}
+					for _, a := range holding(g.outOf(u)) {
+						reach(a, u, true)
 					}
 				}
-				for _, a := range g.inOf(u) {
-					if a.typ.IsDataFlow() {
-						reach(a, u, false)
-					}
+				for _, a := range dataFlow(g.inOf(u)) {
+					reach(a, u, false)
 				}
 			} else {
-				for _, a := range g.outOf(u) {
-					if a.typ.IsDataFlow() {
-						reach(a, u, false)
-					}
+				for _, a := range dataFlow(g.outOf(u)) {
+					reach(a, u, false)
 				}
 			}
 		}
@@ -284,10 +278,7 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 		if !isHit(h) || sc.dist[h]+1 > maxDepth {
 			continue
 		}
-		for _, a := range g.inOf(h) {
-			if !a.typ.IsHolding() {
-				continue
-			}
+		for _, a := range holding(g.inOf(h)) {
 			st, ok := f.adjStatus(g, a)
 			if !ok {
 				continue

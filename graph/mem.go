@@ -335,6 +335,28 @@ func (g *memGraph) find(t triple) int32 {
 	return -1
 }
 
+// dataFlow and holding return the entries of list, sorted by type (as
+// every adjacency list is), whose type carries data (TRAINED_ON …
+// BUILT_ON) or says its source holds its target (OWNS … DEVELOPED): each
+// is one run of the list, so a walk reads only the edges it follows.
+func dataFlow(list []adj) []adj { return list[typeStart(list, TrainedOn):typeStart(list, BuiltOn+1)] }
+
+func holding(list []adj) []adj { return list[typeStart(list, Owns):typeStart(list, Developed+1)] }
+
+// typeStart is the index of the first entry of list whose type is at least t.
+func typeStart(list []adj, t RelationType) int {
+	i, j := 0, len(list)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if list[h].typ < t {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
+}
+
 // adjIndex finds the entry (typ, other) in list, or where it would go.
 func adjIndex(list []adj, typ RelationType, other uint32) (int, bool) {
 	return slices.BinarySearchFunc(list, adj{typ: typ, other: other}, cmpAdj)
