@@ -42,6 +42,21 @@ type limitScratch struct {
 func newLimitGraph(d *dataset) *limitGraph {
 	n := len(d.keys)
 	g := &limitGraph{d: d}
+	// Each entity's edges are filled in type order, so that the edges of
+	// the types a walk follows are one run (csr.run), as graph's lists are.
+	var at [256]int
+	for i := range d.rels {
+		at[d.rels[i].typ]++
+	}
+	for t, sum := 0, 0; t < len(at); t++ {
+		at[t], sum = sum, sum+at[t]
+	}
+	byType := make([]int32, len(d.rels))
+	for i := range d.rels {
+		t := d.rels[i].typ
+		byType[at[t]] = int32(i)
+		at[t]++
+	}
 	build := func(end func(r *relRow) (int32, int32)) csr {
 		c := csr{off: make([]int32, n+1)}
 		for i := range d.rels {
@@ -54,7 +69,7 @@ func newLimitGraph(d *dataset) *limitGraph {
 		m := len(d.rels)
 		c.other, c.typ, c.status, c.rel = make([]int32, m), make([]uint8, m), make([]uint8, m), make([]int32, m)
 		fill := append([]int32(nil), c.off[:n]...)
-		for i := range d.rels {
+		for _, i := range byType {
 			r := &d.rels[i]
 			at, other := end(r)
 			k := fill[at]
@@ -68,6 +83,25 @@ func newLimitGraph(d *dataset) *limitGraph {
 	g.scr = limitScratch{stamp: make([]uint32, n), dist: make([]int32, n), best: make([]graph.ClaimStatus, n),
 		seed: make([]bool, n), pos: make([]int32, n)}
 	return g
+}
+
+// run returns the range of entity u's edges whose type is in [lo, hi].
+func (c *csr) run(u int32, lo, hi graph.RelationType) (int32, int32) {
+	return c.typeStart(u, lo), c.typeStart(u, hi+1)
+}
+
+// typeStart is the first of entity u's edges whose type is at least t.
+func (c *csr) typeStart(u int32, t graph.RelationType) int32 {
+	i, j := c.off[u], c.off[u+1]
+	for i < j {
+		h := int32(uint32(i+j) >> 1)
+		if graph.RelationType(c.typ[h]) < t {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
 }
 
 // limitFilter decides which edges a walk may use and with what status.
@@ -135,22 +169,19 @@ func (g *limitGraph) lineage(start int32, q lineageQuery) []hit {
 		for _, u := range frontier {
 			if q.down {
 				if depth == 0 {
-					for k := g.out.off[u]; k < g.out.off[u+1]; k++ {
-						if graph.RelationType(g.out.typ[k]).IsHolding() {
-							reach(&g.out, k, u, true)
-						}
+					lo, hi := g.out.run(u, graph.Owns, graph.Developed)
+					for k := lo; k < hi; k++ {
+						reach(&g.out, k, u, true)
 					}
 				}
-				for k := g.in.off[u]; k < g.in.off[u+1]; k++ {
-					if graph.RelationType(g.in.typ[k]).IsDataFlow() {
-						reach(&g.in, k, u, false)
-					}
+				lo, hi := g.in.run(u, graph.TrainedOn, graph.BuiltOn)
+				for k := lo; k < hi; k++ {
+					reach(&g.in, k, u, false)
 				}
 			} else {
-				for k := g.out.off[u]; k < g.out.off[u+1]; k++ {
-					if graph.RelationType(g.out.typ[k]).IsDataFlow() {
-						reach(&g.out, k, u, false)
-					}
+				lo, hi := g.out.run(u, graph.TrainedOn, graph.BuiltOn)
+				for k := lo; k < hi; k++ {
+					reach(&g.out, k, u, false)
 				}
 			}
 		}
@@ -174,10 +205,8 @@ func (g *limitGraph) lineage(start int32, q lineageQuery) []hit {
 	nflow := len(hits)
 	for i := 0; i < nflow; i++ {
 		h := hits[i].n
-		for k := g.in.off[h]; k < g.in.off[h+1]; k++ {
-			if !graph.RelationType(g.in.typ[k]).IsHolding() {
-				continue
-			}
+		lo, hi := g.in.run(h, graph.Owns, graph.Developed)
+		for k := lo; k < hi; k++ {
 			st, ok := f.status(&g.in, k)
 			if !ok {
 				continue
