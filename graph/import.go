@@ -165,8 +165,8 @@ type importer struct {
 	known  knownRefs // set for the statements
 	counts counts    // the store's counters before the import, which an undo restores
 	// Into a fresh store: the entity ids the written chunks stored, and
-	// whether any statement of the input gave its own id (see wtx.prior
-	// and wtx.derivedIDs).
+	// whether a statement of the input gave an id other than the one its
+	// content derives (see wtx.prior and wtx.derivedIDs).
 	ids      map[uuid.UUID]uint32
 	givenIDs bool
 	// Statement chunks are pipelined: each is written in the background
@@ -284,9 +284,6 @@ func (im *importer) run(src Stream) error {
 	return src.Statements(func(in StatementInput) error {
 		idx := i
 		i++
-		if in.ID != uuid.Nil {
-			im.givenIDs, im.t.derivedIDs = true, false
-		}
 		_, added, err := im.t.addStatement("", in)
 		if errors.Is(err, errRetractedAgain) {
 			// The input says what the store has since retracted:
@@ -356,6 +353,9 @@ func (im *importer) flush() error {
 		}
 		maps.Copy(im.ids, im.t.ids)
 	}
+	// A statement stored with an id of its own clears derivedIDs for the
+	// rest of the import (addStatement).
+	im.givenIDs = im.givenIDs || (im.fresh && !im.t.derivedIDs)
 	prev := im.t
 	prev.prev = nil
 	im.advance()

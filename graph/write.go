@@ -368,9 +368,12 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 		return triple{}, false, err
 	}
 	relID := relationID(refs.fromID, in.Type, refs.toID)
-	id := in.ID
-	if id == uuid.Nil {
-		id = statementID(relID, in, refs.claimedID, refs.disputeID, refs.evIDs)
+	// A given id that is the one the content derives (an export's, read
+	// back) is as good as derived.
+	id := statementID(relID, in, refs.claimedID, refs.disputeID, refs.evIDs)
+	derived := in.ID == uuid.Nil || in.ID == id
+	if !derived {
+		id = in.ID
 	}
 	existed := rel != nil
 	if !existed {
@@ -397,8 +400,12 @@ func (t *wtx) addStatement(prefix string, in StatementInput) (triple, bool, erro
 	}
 	added := same == nil
 	if added {
-		if err := t.storeStatement(prefix, rel, relID, id, in.ID == uuid.Nil, st, tr); err != nil {
+		if err := t.storeStatement(prefix, rel, relID, id, derived, st, tr); err != nil {
 			return triple{}, false, err
+		}
+		if !derived {
+			// From now on a derived id may be taken on another relation.
+			t.derivedIDs = false
 		}
 		changed = true
 	}
