@@ -16,8 +16,8 @@ import (
 // GOMEMLIMIT sets one. A large file is imported in chunks (graph.ImportStream),
 // so what stays live is the adjacency cache, two chunks and Badger's table
 // builders; the limit makes the collector free each chunk's garbage before
-// the heap doubles. Badger's mapped files add about 370 MiB of RSS at 1M
-// statements, so 576 MiB keeps that load under 1 GiB (914 MiB measured; 1,033
+// the heap doubles. Badger's mapped files add about 380 MiB of RSS at 1M
+// statements, so 576 MiB keeps that load under 1 GiB (930 MiB measured; 1,033
 // at 700 MiB).
 const loadMemoryLimit = 576 << 20
 
