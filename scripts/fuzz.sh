@@ -10,6 +10,12 @@ for file in $targets; do
   pkg=./$(dirname "${file#./}")
   for fn in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //'); do
     echo "fuzz: $pkg $fn ($fuzztime)"
-    go test "$pkg" -run '^$' -fuzz "^${fn}\$" -fuzztime "$fuzztime" 2>&1 | tail -n 3
+    # The last lines when it passes; everything when it fails (the failing
+    # input, or what stopped the fuzzer), then the failure.
+    if ! out=$(go test "$pkg" -run '^$' -fuzz "^${fn}\$" -fuzztime "$fuzztime" 2>&1); then
+      printf '%s\n' "$out"
+      exit 1
+    fi
+    printf '%s\n' "$out" | tail -n 3
   done
 done
