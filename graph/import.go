@@ -169,10 +169,10 @@ type importer struct {
 	// content derives (see wtx.prior and wtx.derivedIDs).
 	ids      map[uuid.UUID]uint32
 	givenIDs bool
+	building bool // g is the import's own version, not yet sealed (advance)
 	// Statement chunks are pipelined: each is written in the background
 	// while the next is built (flush), and writing receives the outcome
 	// of the one in flight, nil when none is.
-	building  bool // g is the import's own version, not yet sealed (advance)
 	pipelined bool
 	mixed     bool // the current chunk holds entities or events too: written in the foreground
 	writing   chan error

@@ -175,19 +175,17 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 				}
 			}
 			hit := LineageHit{Entity: e, Depth: int(h.depth), Status: h.status}
-			if paths == nil {
-				out = append(out, hit)
-				continue
-			}
-			for _, tr := range paths[i] {
-				rel, err := x.relation(tr, true)
-				if err != nil {
-					return err
+			if paths != nil {
+				for _, tr := range paths[i] {
+					rel, err := x.relation(tr, true)
+					if err != nil {
+						return err
+					}
+					if rel == nil {
+						return fmt.Errorf("lineage path names relation %s, which does not exist", tr)
+					}
+					hit.Path = append(hit.Path, rel)
 				}
-				if rel == nil {
-					return fmt.Errorf("lineage path names relation %s, which does not exist", tr)
-				}
-				hit.Path = append(hit.Path, rel)
 			}
 			out = append(out, hit)
 		}

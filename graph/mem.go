@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -276,17 +277,12 @@ func (g *memGraph) fillEntity(n uint32, e *Entity) bool {
 // from the cache (nil when n is not live). Its slices are the cache's,
 // shared: the caller clones before changing it.
 func (g *memGraph) entRecord(n uint32) *entRec {
-	k := g.kindOf(n)
-	if k == 0 {
+	var e Entity
+	if !g.fillEntity(n, &e) {
 		return nil
 	}
-	m := g.ents.ref(int(n))
-	rec := &entRec{ID: m.id, Kind: k, Key: m.text[:m.keyEnd], Name: m.text[m.keyEnd:m.nameEnd],
-		Description: m.text[m.nameEnd:], Recorded: m.recordedAt()}
-	if m.more != nil {
-		rec.Aliases, rec.Attributes, rec.Dated = m.more.aliases, m.more.attrs, m.more.dated
-	}
-	return rec
+	return &entRec{ID: e.ID, Key: e.Key, Kind: e.Kind, Name: e.Name, Aliases: e.Aliases, Description: e.Description,
+		Attributes: e.Attributes, Dated: e.dated, Recorded: e.RecordedAt}
 }
 
 // recordedAt is when live entity n was recorded (zero: unknown or no such
@@ -345,15 +341,7 @@ func holding(list []adj) []adj { return list[typeStart(list, Owns):typeStart(lis
 
 // typeStart is the index of the first entry of list whose type is at least t.
 func typeStart(list []adj, t RelationType) int {
-	i, j := 0, len(list)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if list[h].typ < t {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
+	i, _ := slices.BinarySearchFunc(list, t, func(a adj, t RelationType) int { return cmp.Compare(a.typ, t) })
 	return i
 }
 

@@ -42,12 +42,13 @@ type wtx struct {
 	relUpdated map[triple]bool
 	// known, when set, answers resolveKnown (an import's statements).
 	known knownRefs
-	// Set by an import into a store that held nothing (importer.begin):
-	// prior holds the entity ids its earlier chunks stored, which byID
-	// answers from instead of the store; cached says that g holds every
-	// entity the snapshot does, so records are built from it; derivedIDs
-	// says every stored statement id was derived from its content on its
-	// relation (no input gave one), which spares storeStatement a look-up.
+	// Set by an import (importer.begin). cached: g holds every entity the
+	// snapshot does (a staged import, under the writer lock of a store no
+	// other process writes), so entity records are built from it. Into a
+	// store that held nothing, also: prior holds the entity ids the
+	// earlier chunks stored, which byID answers from instead of the store;
+	// derivedIDs says every stored statement id is the one its content
+	// derives on its relation, which spares storeStatement a look-up.
 	prior      map[uuid.UUID]uint32
 	cached     bool
 	derivedIDs bool

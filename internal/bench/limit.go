@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"slices"
+
 	"github.com/whosedata/whosedata/graph"
 )
 
@@ -92,16 +94,8 @@ func (c *csr) run(u int32, lo, hi graph.RelationType) (int32, int32) {
 
 // typeStart is the first of entity u's edges whose type is at least t.
 func (c *csr) typeStart(u int32, t graph.RelationType) int32 {
-	i, j := c.off[u], c.off[u+1]
-	for i < j {
-		h := int32(uint32(i+j) >> 1)
-		if graph.RelationType(c.typ[h]) < t {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
-	return i
+	i, _ := slices.BinarySearch(c.typ[c.off[u]:c.off[u+1]], uint8(t))
+	return c.off[u] + int32(i)
 }
 
 // limitFilter decides which edges a walk may use and with what status.
