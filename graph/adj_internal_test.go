@@ -12,7 +12,7 @@ import (
 func TestTypeRuns(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 2000 {
-		list := make([]adj, r.IntN(12))
+		list := make([]adj, r.IntN(3*shortList)) // read in order and searched
 		for i := range list {
 			list[i] = adj{typ: RelationType(1 + r.IntN(int(numRelationTypes)-1)), other: uint32(r.IntN(5))}
 		}

@@ -75,7 +75,8 @@ type scratch struct {
 	best   []ClaimStatus
 	parent []int32 // slot of the relation that reached the entity; -1 for the start
 	seed   []bool
-	ref    []int32 // index of the entity's hit in the result, -1 when none
+	ref    []int32  // index of the entity's hit in the result, -1 when none
+	flow   []uint32 // lineage's entities reached by data flow, kept for the next walk's use
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -161,10 +162,10 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 		}
 		return nil
 	}, func(x *rtx) error {
-		out = make([]LineageHit, 0, len(refs))
+		out = make([]LineageHit, len(refs))
 		block := make([]Entity, len(refs)) // the hits' entities, in one allocation
 		for i, h := range refs {
-			e := &block[i]
+			hit, e := &out[i], &block[i]
 			if !x.g.fillEntity(h.n, e) {
 				var err error
 				if e, err = x.entity(h.n); err != nil {
@@ -174,7 +175,7 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 					return fmt.Errorf("lineage reached entity %d, which does not exist", h.n)
 				}
 			}
-			hit := LineageHit{Entity: e, Depth: int(h.depth), Status: h.status}
+			hit.Entity, hit.Depth, hit.Status = e, int(h.depth), h.status
 			if paths != nil {
 				for _, tr := range paths[i] {
 					rel, err := x.relation(tr, true)
@@ -187,7 +188,6 @@ func (sn *Snapshot) Lineage(ctx context.Context, ref string, opts LineageOptions
 					hit.Path = append(hit.Path, rel)
 				}
 			}
-			out = append(out, hit)
 		}
 		return nil
 	})
@@ -211,12 +211,16 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 	}
 	sc := getScratch(g.size())
 	sc.visit(start, 0, Ruled, -1)
+	// flow is every entity reached by data flow, in BFS order: the entities
+	// of one depth are appended while the previous depth's, the run before
+	// them, are the frontier.
+	flow := sc.flow[:0]
+	defer func() { sc.flow = flow[:0] }()
 	frontier := []uint32{start}
-	var flow []uint32 // every entity reached by data flow, in BFS order
 	down := opts.Direction == Downstream
 	visits := 0
 	for depth := int32(0); len(frontier) > 0 && depth < maxDepth; depth++ {
-		var next []uint32
+		depthStart := len(flow)
 		reach := func(a adj, from uint32, seed bool) {
 			st, ok := f.adjStatus(g, a)
 			if !ok {
@@ -227,7 +231,7 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 			if !sc.seen(v) {
 				sc.visit(v, depth+1, st, slot)
 				sc.seed[v] = seed
-				next = append(next, v)
+				flow = append(flow, v)
 			} else if sc.dist[v] == depth+1 && st > sc.best[v] {
 				sc.best[v], sc.parent[v] = st, slot
 				sc.seed[v] = sc.seed[v] || seed
@@ -256,15 +260,13 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 				}
 			}
 		}
-		flow = append(flow, next...)
-		frontier = next
+		frontier = flow[depthStart:]
 	}
 	isHit := func(n uint32) bool { return n != start && !(sc.seen(n) && sc.seed[n]) }
 	kindOK := func(n uint32) bool {
 		return len(opts.Kinds) == 0 || slices.Contains(opts.Kinds, g.kindOf(n))
 	}
-	var refs []hitRef
-	holders := map[uint32]int{} // holders not reached by data flow -> index in refs
+	refs := make([]hitRef, 0, len(flow))
 	for _, h := range flow {
 		if !isHit(h) {
 			continue
@@ -286,22 +288,25 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 				continue
 			}
 			cand := hitRef{n: y, depth: sc.dist[h] + 1, status: min(st, sc.best[h]), via: h, slot: slot}
-			i, known := holders[y]
-			if sc.seen(y) {
-				i, known = int(sc.ref[y]), true
-			}
-			if !known {
-				holders[y] = len(refs)
+			if !sc.seen(y) {
+				// A holder not reached by data flow: stamped (not a seed, so
+				// still a hit) to find its hit when another asset it holds
+				// reaches it again.
+				sc.visit(y, cand.depth, cand.status, -1)
+				sc.ref[y] = int32(len(refs))
 				refs = append(refs, cand)
 				continue
 			}
 			// Keep the shorter, then stronger, of the two ways to reach y.
+			i := sc.ref[y]
 			if old := refs[i]; cand.depth < old.depth || (cand.depth == old.depth && cand.status > old.status) {
 				refs[i] = cand
 			}
 		}
 	}
-	refs = slices.DeleteFunc(refs, func(r hitRef) bool { return !kindOK(r.n) })
+	if len(opts.Kinds) > 0 {
+		refs = slices.DeleteFunc(refs, func(r hitRef) bool { return !kindOK(r.n) })
+	}
 	refs = sortHits(refs)
 	if opts.Limit > 0 && len(refs) > opts.Limit {
 		refs = refs[:opts.Limit]

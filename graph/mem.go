@@ -334,13 +334,31 @@ func (g *memGraph) find(t triple) int32 {
 // dataFlow and holding return the entries of list, sorted by type (as
 // every adjacency list is), whose type carries data (TRAINED_ON …
 // BUILT_ON) or says its source holds its target (OWNS … DEVELOPED): each
-// is one run of the list, so a walk reads only the edges it follows.
-func dataFlow(list []adj) []adj { return list[typeStart(list, TrainedOn):typeStart(list, BuiltOn+1)] }
+// is one run of the list, so a walk reads only the edges it follows. The
+// data-flow types are the first ones, so their run starts the list.
+func dataFlow(list []adj) []adj { return list[:typeStart(list, BuiltOn+1)] }
 
-func holding(list []adj) []adj { return list[typeStart(list, Owns):typeStart(list, Developed+1)] }
+func holding(list []adj) []adj {
+	lo := typeStart(list, Owns)
+	return list[lo : lo+typeStart(list[lo:], Developed+1)]
+}
+
+// shortList is the length up to which typeStart reads a list in order
+// instead of searching it: most lists are this short, and reading a few
+// entries that sit together costs less than a search's calls of its
+// comparison (which were a fifth of a lineage walk's time).
+const shortList = 16
 
 // typeStart is the index of the first entry of list whose type is at least t.
 func typeStart(list []adj, t RelationType) int {
+	if len(list) <= shortList {
+		for i := range list {
+			if list[i].typ >= t {
+				return i
+			}
+		}
+		return len(list)
+	}
 	i, _ := slices.BinarySearchFunc(list, t, func(a adj, t RelationType) int { return cmp.Compare(a.typ, t) })
 	return i
 }
