@@ -76,7 +76,7 @@ type scratch struct {
 	parent []int32 // slot of the relation that reached the entity; -1 for the start
 	seed   []bool
 	ref    []int32  // index of the entity's hit in the result, -1 when none
-	flow   []uint32 // lineage's entities reached by data flow, kept for the next walk's use
+	flow   []uint32 // the buffer lineage collects the entities reached by data flow in, reused by the next walk
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -263,9 +263,6 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 		frontier = flow[depthStart:]
 	}
 	isHit := func(n uint32) bool { return n != start && !(sc.seen(n) && sc.seed[n]) }
-	kindOK := func(n uint32) bool {
-		return len(opts.Kinds) == 0 || slices.Contains(opts.Kinds, g.kindOf(n))
-	}
 	refs := make([]hitRef, 0, len(flow))
 	for _, h := range flow {
 		if !isHit(h) {
@@ -305,7 +302,7 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 		}
 	}
 	if len(opts.Kinds) > 0 {
-		refs = slices.DeleteFunc(refs, func(r hitRef) bool { return !kindOK(r.n) })
+		refs = slices.DeleteFunc(refs, func(r hitRef) bool { return !slices.Contains(opts.Kinds, g.kindOf(r.n)) })
 	}
 	refs = sortHits(refs)
 	if opts.Limit > 0 && len(refs) > opts.Limit {
