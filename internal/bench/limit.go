@@ -179,6 +179,9 @@ func (g *limitGraph) lineage(start int32, q lineageQuery) []hit {
 				}
 			}
 		}
+		// Each depth expands its entities in number order, as graph's walk
+		// does, for the same reason: its reads move forward through memory.
+		slices.Sort(next)
 		sc.flow = append(sc.flow, next...)
 		// frontier and next trade buffers; the first frontier is not reused.
 		if depth == 0 {
