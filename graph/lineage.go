@@ -211,9 +211,9 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 	}
 	sc := getScratch(g.size())
 	sc.visit(start, 0, Ruled, -1)
-	// flow is every entity reached by data flow, in BFS order: the entities
+	// flow is every entity reached by data flow, depth by depth: the entities
 	// of one depth are appended while the previous depth's, the run before
-	// them, are the frontier.
+	// them and sorted by entity number, are the frontier.
 	flow := sc.flow[:0]
 	defer func() { sc.flow = flow[:0] }()
 	frontier := []uint32{start}
