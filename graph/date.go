@@ -89,15 +89,21 @@ func (d Date) IsZero() bool { return d.Year == 0 }
 // String formats d as it was given: "2023", "2023-04" or "2023-04-19"; "" for
 // the zero Date.
 func (d Date) String() string {
+	b, _ := d.AppendText(nil)
+	return string(b)
+}
+
+// AppendText implements encoding.TextAppender: it appends String's text to b.
+func (d Date) AppendText(b []byte) ([]byte, error) {
 	switch {
 	case d.Year == 0:
-		return ""
+		return b, nil
 	case d.Month == 0:
-		return fmt.Sprintf("%04d", d.Year)
+		return fmt.Appendf(b, "%04d", d.Year), nil
 	case d.Day == 0:
-		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+		return fmt.Appendf(b, "%04d-%02d", d.Year, d.Month), nil
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	return fmt.Appendf(b, "%04d-%02d-%02d", d.Year, d.Month, d.Day), nil
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -41,11 +41,13 @@ type DisputeEvent struct {
 // EventID is the id of the event of the dispute with id dispute on date with
 // status and summary: the same event loaded twice is stored once.
 func EventID(dispute uuid.UUID, date Date, status DisputeStatus, summary string) uuid.UUID {
-	b := append([]byte("event:"), dispute[:]...)
+	var buf [128]byte
+	b := append(idBuf(buf[:]), "event:"...)
+	b = append(b, dispute[:]...)
 	b = appendField(b, date.String())
 	b = append(b, byte(status))
 	b = appendField(b, strings.TrimSpace(summary))
-	return uuid.NewSHA1(Namespace, b)
+	return nameID(b)
 }
 
 func validateEvent(prefix string, in *DisputeEventInput) error {

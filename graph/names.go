@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -17,28 +18,64 @@ import (
 var Namespace = uuid.MustParse("6f1d2b1e-5c0a-4b52-9d57-77686f736564")
 
 // EntityID returns the id of the entity with the given key.
-func EntityID(key string) uuid.UUID { return uuid.NewSHA1(Namespace, []byte("entity:"+key)) }
+func EntityID(key string) uuid.UUID {
+	var buf [96]byte
+	b := append(idBuf(buf[:]), "entity:"...)
+	return nameID(append(b, key...))
+}
+
+// idBuf starts the bytes an id is named by: the namespace, which nameID
+// expects first, in buf's memory.
+func idBuf(buf []byte) []byte { return append(buf[:0], Namespace[:]...) }
+
+// nameID returns the id named by b, which starts with the namespace (see
+// idBuf): uuid.NewSHA1(Namespace, b[16:]), the UUID v5 of RFC 9562, computed
+// without the hasher, sum and copy of the name that NewSHA1 allocates for
+// each id. An import names two ids per statement.
+func nameID(b []byte) uuid.UUID {
+	sum := sha1.Sum(b)
+	var u uuid.UUID
+	copy(u[:], sum[:])
+	u[6] = u[6]&0x0f | 0x50 // version 5
+	u[8] = u[8]&0x3f | 0x80 // the variant of RFC 9562
+	return u
+}
 
 func relationID(from uuid.UUID, t RelationType, to uuid.UUID) uuid.UUID {
-	b := make([]byte, 0, 48)
-	b = append(b, "relation:"...)
+	var buf [96]byte
+	b := append(idBuf(buf[:]), "relation:"...)
 	b = append(b, from[:]...)
 	b = append(b, t.String()...)
 	b = append(b, to[:]...)
-	return uuid.NewSHA1(Namespace, b)
+	return nameID(b)
 }
 
 // Normalize folds a name for look-up: lower case, letters and digits only, so
 // "LLaMA 2", "llama-2" and "Llama_2" are the same name. It returns "" for a
 // name with no letter or digit.
 func Normalize(s string) string {
+	if folded(s) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
 	return b.String()
+}
+
+// folded reports whether s is already as Normalize leaves it, and made of
+// ASCII only, as keys are.
+func folded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // words splits a name into normalised words for word search.
@@ -129,6 +166,9 @@ func Slug(name string) string {
 	}
 	return b.String()
 }
+
+// textOK reports whether checkText would accept s.
+func textOK(s string, max int) bool { return len(s) <= max && utf8.ValidString(s) }
 
 // checkText rejects invalid UTF-8 and values over max bytes; field names the
 // value in the error.

@@ -338,6 +338,9 @@ func validateStatement(prefix string, in *StatementInput) error {
 		return fieldErr(prefix+"evidence", ErrLimit, ": %d items, over the limit of %d", len(in.Evidence), MaxEvidence)
 	}
 	for i, e := range in.Evidence {
+		if (e.Document != "" || e.URL != "") && textOK(e.URL, MaxTextLen) && textOK(e.Quote, MaxTextLen) {
+			continue // the field's name is needed only for its error
+		}
 		f := fmt.Sprintf("%sevidence[%d]", prefix, i)
 		if e.Document == "" && e.URL == "" {
 			return fieldErr(f, ErrInvalid, " needs a document or a url")
@@ -603,12 +606,12 @@ func (t *wtx) contentID(relID uuid.UUID, st *stmtRec) (uuid.UUID, error) {
 // statementID derives a statement's id from its content, so the same
 // statement loaded twice is stored once.
 func statementID(rel uuid.UUID, in StatementInput, claimedBy, dispute uuid.UUID, docs []uuid.UUID) uuid.UUID {
-	b := make([]byte, 0, 128)
-	b = append(b, "statement:"...)
+	var buf [256]byte
+	b := append(idBuf(buf[:]), "statement:"...)
 	b = append(b, rel[:]...)
 	b = append(b, byte(in.Status))
 	b = append(b, claimedBy[:]...)
-	b = append(b, in.Date.String()...)
+	b, _ = in.Date.AppendText(b)
 	b = append(b, 0)
 	b = append(b, dispute[:]...)
 	b = appendField(b, in.Note)
@@ -617,7 +620,7 @@ func statementID(rel uuid.UUID, in StatementInput, claimedBy, dispute uuid.UUID,
 		b = appendField(b, e.URL)
 		b = appendField(b, e.Quote)
 	}
-	return uuid.NewSHA1(Namespace, b)
+	return nameID(b)
 }
 
 // appendField appends s length-prefixed, so that no two field lists hash alike.
