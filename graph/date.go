@@ -89,7 +89,8 @@ func (d Date) IsZero() bool { return d.Year == 0 }
 // String formats d as it was given: "2023", "2023-04" or "2023-04-19"; "" for
 // the zero Date.
 func (d Date) String() string {
-	b, _ := d.AppendText(nil)
+	var buf [len("2023-04-19")]byte
+	b, _ := d.AppendText(buf[:0])
 	return string(b)
 }
 
@@ -107,7 +108,7 @@ func (d Date) AppendText(b []byte) ([]byte, error) {
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) { return d.AppendText(nil) }
 
 // UnmarshalText implements encoding.TextUnmarshaler with ParseDate.
 func (d *Date) UnmarshalText(b []byte) error {

@@ -422,6 +422,15 @@ func TestDates(t *testing.T) {
 		if graph.MustParseDate(c.start).Start() != d.Start() || graph.MustParseDate(c.end).End() != d.End() {
 			t.Errorf("%s: period wrong", c.in)
 		}
+		if b, err := d.AppendText([]byte("on ")); err != nil || string(b) != "on "+c.in {
+			t.Errorf("%s: AppendText gives %q, %v", c.in, b, err)
+		}
+		if b, err := d.MarshalText(); err != nil || string(b) != c.in {
+			t.Errorf("%s: MarshalText gives %q, %v", c.in, b, err)
+		}
+	}
+	if s := (graph.Date{}).String(); s != "" {
+		t.Errorf("the zero Date is %q, want \"\"", s)
 	}
 	for _, bad := range []string{"yesterday", "2023-13", "2023-02-30", "23", "2023-4-1", "2023/04/01", "０２０２"} {
 		if _, err := graph.ParseDate(bad); !errors.Is(err, graph.ErrInvalid) {
