@@ -77,6 +77,7 @@ type scratch struct {
 	seed   []bool
 	ref    []int32  // index of the entity's hit in the result, -1 when none
 	flow   []uint32 // the buffer lineage collects the entities reached by data flow in, reused by the next walk
+	sorted []uint32 // sortEntities' second buffer, reused by the next walk
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
@@ -267,7 +268,7 @@ func (g *memGraph) lineage(ctx context.Context, start uint32, opts LineageOption
 		// walk from 2.1M to 3.1M hits/s. Which entities are reached, at what
 		// depth and status, does not depend on the order.
 		frontier = flow[depthStart:]
-		slices.Sort(frontier)
+		sc.sorted = sortEntities(frontier, sc.sorted, g.size())
 	}
 	isHit := func(n uint32) bool { return n != start && !(sc.seen(n) && sc.seed[n]) }
 	refs := make([]hitRef, 0, len(flow))
@@ -344,6 +345,49 @@ func sortHits(refs []hitRef) []hitRef {
 		counts[b]++
 	}
 	return out
+}
+
+// radixBits is the width of one pass of sortEntities: 2,048 counters, and
+// two passes for up to 4M entities.
+const radixBits = 11
+
+// sortEntities sorts xs, distinct entity numbers below n, in place and
+// returns buf (grown if it had to be) for the next call. Up to a few hundred
+// numbers a comparison sort is quicker; past that, a least-significant-digit
+// radix sort over the bits n needs (a frontier's numbers are spread over
+// all of them), whose passes read and write memory in order instead of
+// mispredicting a branch per comparison: sorting the frontier was a fifth
+// of a large UPSTREAM walk's time.
+func sortEntities(xs, buf []uint32, n int) []uint32 {
+	if len(xs) <= 256 {
+		slices.Sort(xs)
+		return buf
+	}
+	if cap(buf) < len(xs) {
+		buf = make([]uint32, len(xs), 2*len(xs))
+	}
+	from, to := xs, buf[:len(xs)]
+	var count [1 << radixBits]int
+	for shift := 0; n > 1<<shift; shift += radixBits {
+		clear(count[:])
+		for _, x := range from {
+			count[(x>>shift)&(1<<radixBits-1)]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i], sum = sum, sum+c
+		}
+		for _, x := range from {
+			d := (x >> shift) & (1<<radixBits - 1)
+			to[count[d]] = x
+			count[d]++
+		}
+		from, to = to, from
+	}
+	if &from[0] != &xs[0] {
+		copy(xs, from)
+	}
+	return buf
 }
 
 // pathTo reconstructs a hit's path from the walk's parent pointers, start
